@@ -1,0 +1,145 @@
+package io.openaudience.common.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import io.vertx.core.http.HttpServerRequest;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where failures become HTTP responses, in the envelope of the request's API family:
+ * 4xx are logged at DEBUG, 5xx at ERROR with a request id that is also returned (never a stack trace).
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri, HttpServerRequest request) {
+        return respond(uri, request, e.status(), e.code(), e.getMessage(), e.errors(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e, UriInfo uri, HttpServerRequest request) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(v -> FieldError.of(fieldName(v), v.getMessage()))
+                .toList();
+        String message = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+        return respond(uri, request, 400, "invalid_request", message, errors, null);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri, HttpServerRequest request) {
+        String field = null;
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            field = mismatch.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+        }
+        String message;
+        if (e instanceof UnrecognizedPropertyException) {
+            message = "unknown field";
+        } else if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            message = field == null ? "request body has the wrong type" : "wrong type";
+        } else {
+            message = "malformed JSON";
+        }
+        List<FieldError> errors = field == null ? List.of() : List.of(FieldError.of(field, message));
+        String text = field == null ? message : field + ": " + message;
+        return respond(uri, request, 400, "invalid_request", text, errors, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri, HttpServerRequest request) {
+        return unauthenticated(uri, request);
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri, HttpServerRequest request) {
+        return unauthenticated(uri, request);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri, HttpServerRequest request) {
+        return respond(uri, request, 403, "forbidden", "not allowed for this token", List.of(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri, HttpServerRequest request) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return internal(e, uri, request);
+        }
+        String message = switch (status) {
+            case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 406 -> "not acceptable";
+            case 413 -> "payload too large";
+            case 415 -> "unsupported media type";
+            default -> e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
+        };
+        String code = status == 404 ? "not_found" : status == 415 ? "unsupported_media_type"
+                : status == 413 ? "payload_too_large" : "invalid_request";
+        return respond(uri, request, status, code, message, List.of(), null);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response internal(Throwable e, UriInfo uri, HttpServerRequest request) {
+        return respond(uri, request, 500, "internal_error", "internal error", List.of(), e);
+    }
+
+    private Response unauthenticated(UriInfo uri, HttpServerRequest request) {
+        String message = ApiFamily.ofPath(uri.getPath()) == ApiFamily.GOSQUARED
+                ? "Your API Key is not authorised for this endpoint"
+                : "missing, expired or invalid bearer token";
+        return respond(uri, request, 401, "unauthorized", message, List.of(), null);
+    }
+
+    private Response respond(UriInfo uri, HttpServerRequest request, int status, String code, String message,
+                             List<FieldError> errors, Throwable cause) {
+        String requestId = request.getHeader(REQUEST_ID_HEADER);
+        if (requestId == null || requestId.isBlank()) {
+            requestId = UUID.randomUUID().toString();
+        }
+        if (status >= 500) {
+            LOG.errorf(cause, "request %s %s %s failed", requestId, request.method(), uri.getPath());
+        } else {
+            LOG.debugf("request %s %s %s -> %d %s", requestId, request.method(), uri.getPath(), status, message);
+        }
+        Object body = ApiFamily.ofPath(uri.getPath()).body(status, code, message, errors, requestId);
+        Response.ResponseBuilder builder = Response.status(status).type(MediaType.APPLICATION_JSON)
+                .header(REQUEST_ID_HEADER, requestId).entity(body);
+        if (status == 401) {
+            builder.header("WWW-Authenticate", "Bearer");
+        }
+        return builder.build();
+    }
+
+    private static String fieldName(ConstraintViolation<?> v) {
+        // "create.arg0.value" → "value": the method and parameter parts mean nothing to a client.
+        String path = v.getPropertyPath().toString();
+        String[] parts = path.split("\\.");
+        if (parts.length >= 3) {
+            return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        }
+        return parts[parts.length - 1];
+    }
+}

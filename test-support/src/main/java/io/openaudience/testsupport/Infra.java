@@ -1,0 +1,135 @@
+package io.openaudience.testsupport;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The real servers the tests run against, started once per JVM: PostgreSQL (zonky embedded binaries),
+ * a KRaft Kafka broker (KafkaClusterTestKit) and a GreenMail SMTP server. Set TEST_JDBC_URL (with
+ * TEST_DB_USER/TEST_DB_PASSWORD) or TEST_KAFKA_BOOTSTRAP to use external servers instead.
+ */
+public final class Infra {
+
+    private static EmbeddedPostgres postgres;
+    private static KafkaClusterTestKit kafka;
+    private static GreenMail smtp;
+    private static int smtpPort;
+
+    private Infra() {
+    }
+
+    public static synchronized String jdbcUrl() {
+        String external = System.getenv("TEST_JDBC_URL");
+        if (external != null && !external.isBlank()) {
+            return external;
+        }
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder()
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off")
+                        .setServerConfig("max_connections", "300")
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .start();
+                try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"),
+                        "postgres", "postgres")) {
+                    c.createStatement().execute("ALTER USER postgres PASSWORD 'postgres'");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start embedded PostgreSQL", e);
+            }
+        }
+        return postgres.getJdbcUrl("postgres", "postgres").replaceAll("\\?.*$", "");
+    }
+
+    public static String dbUser() {
+        return envOr("TEST_DB_USER", "postgres");
+    }
+
+    public static String dbPassword() {
+        return envOr("TEST_DB_PASSWORD", "postgres");
+    }
+
+    /** A plain JDBC connection for tests to read rows back or seed data. */
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), dbUser(), dbPassword());
+    }
+
+    public static synchronized String kafkaBootstrap() {
+        String external = System.getenv("TEST_KAFKA_BOOTSTRAP");
+        if (external != null && !external.isBlank()) {
+            return external;
+        }
+        if (kafka == null) {
+            try {
+                KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                        // With the default replication factor of 3 consumers silently receive nothing.
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("num.partitions", "4")
+                        .setConfigProp("auto.create.topics.enable", "true")
+                        .build();
+                cluster.format();
+                cluster.startup();
+                cluster.waitForReadyBrokers();
+                kafka = cluster;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the in-process Kafka broker", e);
+            }
+        }
+        return kafka.bootstrapServers();
+    }
+
+    public static synchronized int smtpPort() {
+        if (smtp == null) {
+            startSmtp(0);
+        }
+        return smtpPort;
+    }
+
+    /** The SMTP sink; tests read delivered mail back from it. */
+    public static synchronized GreenMail smtp() {
+        smtpPort();
+        return smtp;
+    }
+
+    /** Stops the SMTP sink (to test retries); {@link #startSmtpAgain()} brings it back on the same port. */
+    public static synchronized void stopSmtp() {
+        if (smtp != null) {
+            smtp.stop();
+            smtp = null;
+        }
+    }
+
+    public static synchronized void startSmtpAgain() {
+        if (smtp == null) {
+            startSmtp(smtpPort);
+        }
+    }
+
+    private static void startSmtp(int port) {
+        GreenMail server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+                .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
+        server.start();
+        smtp = server;
+        smtpPort = server.getSmtp().getPort();
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
