@@ -1,0 +1,20 @@
+package io.openaudience.common.messaging;
+
+/**
+ * Kafka topics and the channel names bound to them (channel ≠ topic: the topic is configuration, the
+ * channel is code). Tests use the same constants.
+ */
+public final class Topics {
+
+    public static final String IMPORT_JOBS = "import-jobs";
+    public static final String REFRESH_TOTAL_USERS = "refresh-total-users";
+    public static final String EMAIL_REQUESTS = "email-requests";
+
+    /** Outgoing channel of the outbox relay; the topic of each record comes from its outbox row. */
+    public static final String OUTBOX_CHANNEL = "outbox";
+    public static final String IMPORT_JOBS_CHANNEL = "import-jobs-in";
+    public static final String EMAIL_REQUESTS_CHANNEL = "email-requests-in";
+
+    private Topics() {
+    }
+}
