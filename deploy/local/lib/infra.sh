@@ -88,7 +88,8 @@ infra_apt_install() {
 # Runs a command as the OS user owning the cluster: `postgres` when we are root (initdb refuses root), else ourselves.
 infra_as_pg() {
     if [[ $(id -u) -eq 0 ]]; then
-        runuser -u postgres -- "$@"
+        # From /: the caller's working directory may be closed to that user.
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
@@ -117,7 +118,12 @@ infra_pg_super() {
 # Creates role app/app and the databases (owned by app) when missing.
 infra_pg_provision() {
     local port="$1"; shift
-    local db
+    local db ready=1
+    for db in "$@"; do
+        PGPASSWORD=app PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p "$port" -U app -d "$db" -tAqc 'select 1' \
+            >/dev/null 2>&1 </dev/null || ready=0
+    done
+    ((ready)) && return 0
     if [[ "$(infra_pg_super "$port" "select count(*) from pg_roles where rolname = 'app'")" != 1 ]]; then
         infra_pg_super "$port" "CREATE ROLE app LOGIN PASSWORD 'app'" >/dev/null
     fi
@@ -130,7 +136,7 @@ infra_pg_provision() {
 
 start_postgres() {
     local port="$1" dir="$2"; shift 2
-    local dbs=("$@") bin data
+    local dbs=("$@") bin base data socket
     ((${#dbs[@]})) || dbs=(audience)
     mkdir -p "$dir"
     if pid_alive "$dir/postgres.pid"; then
@@ -157,26 +163,32 @@ start_postgres() {
     fi
     rm -f "$dir/postgres.reused"
     # The cluster must be owned by, and reachable for, the user running it (`postgres` when we are root).
-    data="$dir/pgdata"
-    if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
-        data="$(mktemp -d /tmp/openaudience-pg.XXXXXX)/pgdata"
-        chmod 755 "$(dirname "$data")"
-        infra_log "postgres: $dir is not reachable for OS user postgres, data in $data"
+    base="$dir"
+    if [[ $(id -u) -eq 0 ]] && ! (cd / && runuser -u postgres -- test -x "$dir/." -a -w "$dir/.") 2>/dev/null; then
+        # A throwaway folder the stop removes; the log is linked back into DIR.
+        base="$(mktemp -d /tmp/openaudience-pg.XXXXXX)"
+        chmod 755 "$base"
+        infra_log "postgres: $dir is not reachable for OS user postgres, data in $base"
     fi
+    data="$base/pgdata"
     if [[ ! -f "$data/PG_VERSION" ]]; then
         mkdir -p "$data"
-        [[ $(id -u) -eq 0 ]] && chown postgres: "$data" "$(dirname "$data")"
+        if [[ $(id -u) -eq 0 ]]; then chown postgres: "$data" "$base"; fi
         chmod 700 "$data"
         infra_as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
             >"$dir/postgres-initdb.log" 2>&1 || { cat "$dir/postgres-initdb.log" >&2; return 1; }
     fi
     echo "$data" >"$dir/postgres.datadir"
-    touch "$dir/postgres.log"
-    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir/postgres.log"
-    infra_as_pg "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $(dirname "$data") -c fsync=off -c synchronous_commit=off \
+    touch "$base/postgres.log"
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$base/postgres.log"; fi
+    [[ "$base" == "$dir" ]] || ln -sfn "$base/postgres.log" "$dir/postgres.log"
+    # Unix socket paths are limited to ~100 bytes; a deep DIR falls back to /tmp.
+    socket="$base"
+    ((${#socket} < 80)) || socket=/tmp
+    infra_as_pg "$bin/pg_ctl" -D "$data" -l "$base/postgres.log" -w -t 60 -o \
+        "-c listen_addresses=127.0.0.1 -p $port -k $socket -c fsync=off -c synchronous_commit=off \
          -c full_page_writes=off -c max_connections=200" start >/dev/null \
-        || { tail -20 "$dir/postgres.log" >&2; return 1; }
+        || { tail -20 "$base/postgres.log" >&2; return 1; }
     head -1 "$data/postmaster.pid" >"$dir/postgres.pid"
     infra_pg_provision "$port" "${dbs[@]}"
     infra_log "postgres: started on 127.0.0.1:$port (data $data)"
@@ -196,6 +208,9 @@ stop_postgres() {
         infra_as_pg "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null || stop_pidfile "$dir/postgres.pid"
     fi
     rm -f "$dir/postgres.pid" "$dir/postgres.datadir"
+    if [[ "$data" == /tmp/openaudience-pg.*/pgdata && ! -f "$data/postmaster.pid" ]]; then
+        rm -rf "$(dirname "$data")" "$dir/postgres.log"
+    fi
     infra_log "postgres: stopped"
 }
 
