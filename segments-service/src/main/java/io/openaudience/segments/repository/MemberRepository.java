@@ -18,12 +18,12 @@ public class MemberRepository {
      * Rows: id, email, role, first_name, created_at, updated_at, lower(email).
      */
     public Uni<List<Row>> upsertByEmail(SqlClient client, long subscriptionId, String[] emails, String[] names) {
-        return client.preparedQuery("INSERT INTO member (subscription_id, email, first_name)"
+        return client.preparedQuery("INSERT INTO segments.member (subscription_id, email, first_name)"
                         + " SELECT $1, e, n FROM unnest($2::text[], $3::text[]) AS t(e, n)"
                         + " ON CONFLICT (subscription_id, lower(email)) DO NOTHING")
                 .execute(Tuple.of(subscriptionId, emails, names))
                 .chain(() -> client.preparedQuery("SELECT id, email, role, first_name, created_at, updated_at,"
-                                + " lower(email) FROM member WHERE subscription_id = $1"
+                                + " lower(email) FROM segments.member WHERE subscription_id = $1"
                                 + " AND lower(email) = ANY(SELECT lower(e) FROM unnest($2::text[]) AS e)")
                         .execute(Tuple.of(subscriptionId, emails)))
                 .map(SegmentRepository::rows);

@@ -20,8 +20,8 @@ public class MembershipRepository {
      * Rows: (segment_id, user_id).
      */
     public Uni<List<Row>> pageOfMembers(SqlClient client, Tenant tenant, Long[] segmentIds, int limit, long offset) {
-        return client.preparedQuery("SELECT s.id, p.user_id FROM segment s CROSS JOIN LATERAL ("
-                        + " SELECT us.user_id FROM user_segment us WHERE us.segment_id = s.id"
+        return client.preparedQuery("SELECT s.id, p.user_id FROM segments.segment s CROSS JOIN LATERAL ("
+                        + " SELECT us.user_id FROM segments.user_segment us WHERE us.segment_id = s.id"
                         + " ORDER BY us.user_id LIMIT $4 OFFSET $5) p"
                         + " WHERE s.id = ANY($1) AND s.subscription_id = $2 AND s.initiative_id = $3"
                         + " ORDER BY s.id, p.user_id")
@@ -36,10 +36,10 @@ public class MembershipRepository {
     public Uni<List<Row>> membersWithSegments(SqlClient client, Tenant tenant, Long[] userIds) {
         return client.preparedQuery("SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value,"
                         + " us.team_id, us.created_at, us.updated_at"
-                        + " FROM member m"
-                        + " JOIN user_segment us ON us.user_id = m.id AND us.subscription_id = $2"
+                        + " FROM segments.member m"
+                        + " JOIN segments.user_segment us ON us.user_id = m.id AND us.subscription_id = $2"
                         + " AND us.initiative_id = $3"
-                        + " JOIN segment s ON s.id = us.segment_id"
+                        + " JOIN segments.segment s ON s.id = us.segment_id"
                         + " WHERE m.id = ANY($1) AND m.subscription_id = $2"
                         + " ORDER BY m.id, us.segment_id")
                 .execute(Tuple.of(userIds, tenant.subscriptionId(), tenant.initiativeId()))
@@ -48,7 +48,7 @@ public class MembershipRepository {
 
     /** Links members to a segment; existing links are kept. Returns the user ids linked by this statement. */
     public Uni<List<Long>> link(SqlClient client, Tenant tenant, long segmentId, Long[] userIds) {
-        return client.preparedQuery("INSERT INTO user_segment (segment_id, user_id, subscription_id, initiative_id)"
+        return client.preparedQuery("INSERT INTO segments.user_segment (segment_id, user_id, subscription_id, initiative_id)"
                         + " SELECT $1, u, $2, $3 FROM unnest($4::bigint[]) AS u"
                         + " ON CONFLICT (segment_id, user_id) DO NOTHING RETURNING user_id")
                 .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId(), userIds))
@@ -57,7 +57,7 @@ public class MembershipRepository {
 
     /** Removes the listed users from a segment; ids that are not members are ignored. Returns the removed ids. */
     public Uni<List<Long>> unlink(SqlClient client, Tenant tenant, long segmentId, Long[] userIds) {
-        return client.preparedQuery("DELETE FROM user_segment WHERE segment_id = $1 AND subscription_id = $2"
+        return client.preparedQuery("DELETE FROM segments.user_segment WHERE segment_id = $1 AND subscription_id = $2"
                         + " AND initiative_id = $3 AND user_id = ANY($4) RETURNING user_id")
                 .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId(), userIds))
                 .map(MembershipRepository::ids);

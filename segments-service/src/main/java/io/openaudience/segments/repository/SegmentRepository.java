@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Segments of one tenant; every query filters on subscription and initiative. The SQL methods take the client
- * (pool or transaction connection) the calling service chose, so the service owns the transaction.
+ * (pool or transaction connection) the calling service chose, so the service owns the transaction. Tables are
+ * schema-qualified because the reactive pool, unlike Hibernate, has no default schema.
  */
 @ApplicationScoped
 public class SegmentRepository implements PanacheRepository<Segment> {
@@ -28,14 +29,14 @@ public class SegmentRepository implements PanacheRepository<Segment> {
     }
 
     public Uni<List<Row>> list(SqlClient client, Tenant tenant) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM segment WHERE subscription_id = $1"
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM segments.segment WHERE subscription_id = $1"
                         + " AND initiative_id = $2 ORDER BY id")
                 .execute(Tuple.of(tenant.subscriptionId(), tenant.initiativeId()))
                 .map(SegmentRepository::rows);
     }
 
     public Uni<Optional<Row>> find(SqlClient client, Tenant tenant, long id) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM segment WHERE id = $1 AND subscription_id = $2"
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM segments.segment WHERE id = $1 AND subscription_id = $2"
                         + " AND initiative_id = $3")
                 .execute(Tuple.of(id, tenant.subscriptionId(), tenant.initiativeId()))
                 .map(SegmentRepository::first);
@@ -46,7 +47,7 @@ public class SegmentRepository implements PanacheRepository<Segment> {
      * crosswise) and returns the ids found; the trigger that maintains user_count updates the same rows.
      */
     public Uni<List<Long>> lockInOrder(SqlClient client, Tenant tenant, Long... ids) {
-        return client.preparedQuery("SELECT id FROM segment WHERE id = ANY($1) AND subscription_id = $2"
+        return client.preparedQuery("SELECT id FROM segments.segment WHERE id = ANY($1) AND subscription_id = $2"
                         + " AND initiative_id = $3 ORDER BY id FOR NO KEY UPDATE")
                 .execute(Tuple.of(ids, tenant.subscriptionId(), tenant.initiativeId()))
                 .map(rs -> {
@@ -57,14 +58,14 @@ public class SegmentRepository implements PanacheRepository<Segment> {
     }
 
     public Uni<Row> insert(SqlClient client, Tenant tenant, String value) {
-        return client.preparedQuery("INSERT INTO segment (subscription_id, initiative_id, value) VALUES ($1, $2, $3)"
+        return client.preparedQuery("INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES ($1, $2, $3)"
                         + " RETURNING " + COLUMNS)
                 .execute(Tuple.of(tenant.subscriptionId(), tenant.initiativeId(), value))
                 .map(rs -> rs.iterator().next());
     }
 
     public Uni<Optional<Row>> rename(SqlClient client, Tenant tenant, long id, String value) {
-        return client.preparedQuery("UPDATE segment SET value = $1, updated_at = now() WHERE id = $2"
+        return client.preparedQuery("UPDATE segments.segment SET value = $1, updated_at = now() WHERE id = $2"
                         + " AND subscription_id = $3 AND initiative_id = $4 RETURNING " + COLUMNS)
                 .execute(Tuple.of(value, id, tenant.subscriptionId(), tenant.initiativeId()))
                 .map(SegmentRepository::first);
@@ -72,7 +73,7 @@ public class SegmentRepository implements PanacheRepository<Segment> {
 
     /** Deletes the segment; its memberships go with it (ON DELETE CASCADE), the members stay. */
     public Uni<Boolean> delete(SqlClient client, Tenant tenant, long id) {
-        return client.preparedQuery("DELETE FROM segment WHERE id = $1 AND subscription_id = $2"
+        return client.preparedQuery("DELETE FROM segments.segment WHERE id = $1 AND subscription_id = $2"
                         + " AND initiative_id = $3")
                 .execute(Tuple.of(id, tenant.subscriptionId(), tenant.initiativeId()))
                 .map(rs -> rs.rowCount() == 1);
