@@ -64,11 +64,10 @@ IDS=$("${PSQL[@]}" -U app -d audience -Atc "SELECT string_agg(user_id::text, ','
 
 # The exact statements the service runs for the two endpoints (see SegmentRepository, MembershipRepository).
 cat >"$WORK/pg-with-users.sql" <<SQL
-SELECT id, value, user_count, created_at, updated_at FROM segments.segment
- WHERE id = $SEG AND subscription_id = 1 AND initiative_id = 'DEE';
-SELECT s.id, p.user_id FROM segments.segment s CROSS JOIN LATERAL (SELECT us.user_id FROM segments.user_segment us
- WHERE us.segment_id = s.id ORDER BY us.user_id LIMIT $SIZE OFFSET $((PAGE * SIZE))) p
- WHERE s.id = ANY('{$SEG}'::bigint[]) AND s.subscription_id = 1 AND s.initiative_id = 'DEE' ORDER BY s.id, p.user_id;
+SELECT s.id, s.value, s.user_count, s.created_at, p.user_id FROM segments.segment s LEFT JOIN LATERAL (
+ SELECT us.user_id FROM segments.user_segment us WHERE us.segment_id = s.id ORDER BY us.user_id
+ LIMIT $SIZE OFFSET $((PAGE * SIZE))) p ON true WHERE s.subscription_id = 1 AND s.initiative_id = 'DEE' AND s.id = $SEG
+ ORDER BY s.id, p.user_id;
 SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value, us.team_id, us.created_at,
  us.updated_at FROM segments.member m JOIN segments.user_segment us ON us.user_id = m.id AND us.subscription_id = 1
  AND us.initiative_id = 'DEE' JOIN segments.segment s ON s.id = us.segment_id

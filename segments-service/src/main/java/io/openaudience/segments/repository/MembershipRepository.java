@@ -15,18 +15,23 @@ import java.util.List;
 public class MembershipRepository {
 
     /**
-     * One page of each listed segment's member ids, in user id order: an index-only walk of the
-     * (segment_id, user_id) primary key per segment, so a segment of a million members answers as fast as a small one.
-     * Rows: (segment_id, user_id).
+     * The tenant's segments (all of them, or only {@code segmentId} when not null) with one page of each one's member
+     * ids, in one round trip: a LEFT JOIN LATERAL walking the (segment_id, user_id) primary key per segment, so a
+     * segment of a million members answers as fast as a small one. One row per (segment, member), or one row with a
+     * null user_id for a segment without members on that page. Rows: id, value, user_count, created_at, user_id.
      */
-    public Uni<List<Row>> pageOfMembers(SqlClient client, Tenant tenant, Long[] segmentIds, int limit, long offset) {
-        return client.preparedQuery("SELECT s.id, p.user_id FROM segments.segment s CROSS JOIN LATERAL ("
-                        + " SELECT us.user_id FROM segments.user_segment us WHERE us.segment_id = s.id"
-                        + " ORDER BY us.user_id LIMIT $4 OFFSET $5) p"
-                        + " WHERE s.id = ANY($1) AND s.subscription_id = $2 AND s.initiative_id = $3"
-                        + " ORDER BY s.id, p.user_id")
-                .execute(Tuple.of(segmentIds, tenant.subscriptionId(), tenant.initiativeId(), limit, offset))
-                .map(SegmentRepository::rows);
+    public Uni<List<Row>> segmentsWithPage(SqlClient client, Tenant tenant, Long segmentId, int limit, long offset) {
+        String sql = "SELECT s.id, s.value, s.user_count, s.created_at, p.user_id FROM segments.segment s"
+                + " LEFT JOIN LATERAL (SELECT us.user_id FROM segments.user_segment us WHERE us.segment_id = s.id"
+                + " ORDER BY us.user_id LIMIT $3 OFFSET $4) p ON true"
+                + " WHERE s.subscription_id = $1 AND s.initiative_id = $2"
+                + (segmentId == null ? "" : " AND s.id = $5")
+                + " ORDER BY s.id, p.user_id";
+        Tuple args = Tuple.of(tenant.subscriptionId(), tenant.initiativeId(), limit, offset);
+        if (segmentId != null) {
+            args.addLong(segmentId);
+        }
+        return client.preparedQuery(sql).execute(args).map(SegmentRepository::rows);
     }
 
     /**

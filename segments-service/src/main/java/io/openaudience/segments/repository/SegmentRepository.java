@@ -35,13 +35,6 @@ public class SegmentRepository implements PanacheRepository<Segment> {
                 .map(SegmentRepository::rows);
     }
 
-    public Uni<Optional<Row>> find(SqlClient client, Tenant tenant, long id) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM segments.segment WHERE id = $1 AND subscription_id = $2"
-                        + " AND initiative_id = $3")
-                .execute(Tuple.of(id, tenant.subscriptionId(), tenant.initiativeId()))
-                .map(SegmentRepository::first);
-    }
-
     /**
      * Locks the tenant's segments among {@code ids} in id order (so two transactions never wait on each other
      * crosswise) and returns the ids found; the trigger that maintains user_count updates the same rows.

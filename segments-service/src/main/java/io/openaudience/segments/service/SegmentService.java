@@ -16,13 +16,16 @@ import io.openaudience.segments.repository.SegmentRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Segment rules: value normalisation and uniqueness, tenant-scoped reads with paginated members. */
 @ApplicationScoped
@@ -80,35 +83,42 @@ public class SegmentService {
     /** Every segment of the initiative, each with the requested page of its members. */
     public Uni<List<SegmentWithUsers>> listWithUsers(Tenant tenant, Integer page, Integer size) {
         Page p = page(page, size);
-        return pool.withConnection(c -> segments.list(c, tenant).chain(rows -> withUsers(c, tenant, rows, p)));
+        return pool.withConnection(c -> withUsers(c, tenant, null, p));
     }
 
     public Uni<SegmentWithUsers> withUsers(Tenant tenant, long id, Integer page, Integer size) {
         Page p = page(page, size);
-        return pool.withConnection(c -> segments.find(c, tenant, id).chain(found -> {
-            Row row = found.orElseThrow(() -> ApiException.notFound("segment"));
-            return withUsers(c, tenant, List.of(row), p).map(list -> list.get(0));
-        }));
+        return pool.withConnection(c -> withUsers(c, tenant, id, p)).map(list -> {
+            if (list.isEmpty()) {
+                throw ApiException.notFound("segment");
+            }
+            return list.get(0);
+        });
     }
 
-    private Uni<List<SegmentWithUsers>> withUsers(io.vertx.mutiny.sqlclient.SqlClient c, Tenant tenant,
-                                                  List<Row> segmentRows, Page p) {
-        if (segmentRows.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        Long[] segmentIds = segmentRows.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
-        return memberships.pageOfMembers(c, tenant, segmentIds, p.size, p.offset()).chain(pageRows -> {
+    /** Two round trips whatever the number of segments: segments with their page of ids, then those members. */
+    private Uni<List<SegmentWithUsers>> withUsers(SqlClient c, Tenant tenant, Long segmentId, Page p) {
+        return memberships.segmentsWithPage(c, tenant, segmentId, p.size, p.offset()).chain(rows -> {
+            Map<Long, Row> segmentRows = new LinkedHashMap<>();
             Map<Long, List<Long>> usersBySegment = new LinkedHashMap<>();
-            for (Row r : pageRows) {
-                usersBySegment.computeIfAbsent(r.getLong(0), k -> new ArrayList<>()).add(r.getLong(1));
+            Set<Long> userIds = new LinkedHashSet<>();
+            for (Row r : rows) {
+                long id = r.getLong("id");
+                segmentRows.putIfAbsent(id, r);
+                List<Long> users = usersBySegment.computeIfAbsent(id, k -> new ArrayList<>());
+                Long userId = r.getLong("user_id");
+                if (userId != null) {
+                    users.add(userId);
+                    userIds.add(userId);
+                }
             }
-            Long[] userIds = pageRows.stream().map(r -> r.getLong(1)).distinct().toArray(Long[]::new);
-            Uni<Map<Long, UserWithSegments>> users = userIds.length == 0
+            Uni<Map<Long, UserWithSegments>> users = userIds.isEmpty()
                     ? Uni.createFrom().item(Map.of())
-                    : memberships.membersWithSegments(c, tenant, userIds).map(rows -> users(rows, tenant));
-            return users.map(byId -> segmentRows.stream().map(s -> new SegmentWithUsers(s.getLong("id"),
+                    : memberships.membersWithSegments(c, tenant, userIds.toArray(Long[]::new))
+                            .map(memberRows -> users(memberRows, tenant));
+            return users.map(byId -> segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
                     s.getString("value"), Views.iso(s.getOffsetDateTime("created_at")),
-                    usersBySegment.getOrDefault(s.getLong("id"), List.of()).stream().map(byId::get).toList(),
+                    usersBySegment.get(s.getLong("id")).stream().map(byId::get).toList(),
                     s.getLong("user_count"))).toList());
         });
     }
