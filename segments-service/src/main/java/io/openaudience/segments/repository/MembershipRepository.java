@@ -53,7 +53,8 @@ public class MembershipRepository {
 
     /** Links members to a segment; existing links are kept. Returns the user ids linked by this statement. */
     public Uni<List<Long>> link(SqlClient client, Tenant tenant, long segmentId, Long[] userIds) {
-        return client.preparedQuery("INSERT INTO segments.user_segment (segment_id, user_id, subscription_id, initiative_id)"
+        return client.preparedQuery("INSERT INTO segments.user_segment"
+                        + " (segment_id, user_id, subscription_id, initiative_id)"
                         + " SELECT $1, u, $2, $3 FROM unnest($4::bigint[]) AS u"
                         + " ON CONFLICT (segment_id, user_id) DO NOTHING RETURNING user_id")
                 .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId(), userIds))

@@ -51,7 +51,8 @@ public class SegmentRepository implements PanacheRepository<Segment> {
     }
 
     public Uni<Row> insert(SqlClient client, Tenant tenant, String value) {
-        return client.preparedQuery("INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES ($1, $2, $3)"
+        return client.preparedQuery("INSERT INTO segments.segment (subscription_id, initiative_id, value)"
+                        + " VALUES ($1, $2, $3)"
                         + " RETURNING " + COLUMNS)
                 .execute(Tuple.of(tenant.subscriptionId(), tenant.initiativeId(), value))
                 .map(rs -> rs.iterator().next());
