@@ -74,6 +74,12 @@ public class ErrorMappers {
         return respond(uri, request, 400, "invalid_request", text, errors, null);
     }
 
+    /** RESTEasy Reactive ships its own mapper for this subtype (a non-envelope body); this one is more specific. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri, HttpServerRequest request) {
+        return json(e, uri, request);
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri, HttpServerRequest request) {
         return unauthenticated(uri, request);

@@ -2,46 +2,248 @@ package io.openaudience.segments.rest;
 
 import io.openaudience.common.rest.Envelope;
 import io.openaudience.common.security.TenantContext;
-import io.openaudience.segments.Segment;
-import io.openaudience.segments.repository.SegmentRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.openaudience.segments.Requests.NewSegmentMembers;
+import io.openaudience.segments.Requests.SegmentValue;
+import io.openaudience.segments.Requests.UserIds;
+import io.openaudience.segments.Views.BulkCreateResult;
+import io.openaudience.segments.Views.CountResult;
+import io.openaudience.segments.Views.SegmentSummary;
+import io.openaudience.segments.Views.SegmentView;
+import io.openaudience.segments.Views.SegmentWithUsers;
+import io.openaudience.segments.service.MemberService;
+import io.openaudience.segments.service.MembershipService;
+import io.openaudience.segments.service.SegmentService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.OffsetDateTime;
+import java.net.URI;
 import java.util.List;
 
-/** Shorter Loop segments API (`/api/v2/segments`). */
+/** Shorter Loop segments API (`/api/v2/segments`): segments, their members, moves and removals. */
 @Path("/api/v2/segments")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Segments")
+@APIResponse(responseCode = "401", description = "Missing, expired or invalid bearer token",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                examples = @ExampleObject(name = "unauthorized", value = OpenApiExamples.UNAUTHORIZED)))
+@APIResponse(responseCode = "403", description = "The initiativeId header is not among the token's initiatives",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                examples = @ExampleObject(name = "forbidden", value = OpenApiExamples.FORBIDDEN)))
 public class SegmentResource {
 
-    private final SegmentRepository segments;
+    static final String MOVED = "Users moved to segment successfully";
+    static final String REMOVED = "Users removed from segment successfully";
+
+    private final SegmentService segments;
+    private final MembershipService memberships;
+    private final MemberService members;
     private final TenantContext tenant;
 
-    public SegmentResource(SegmentRepository segments, TenantContext tenant) {
+    public SegmentResource(SegmentService segments, MembershipService memberships, MemberService members,
+                           TenantContext tenant) {
         this.segments = segments;
+        this.memberships = memberships;
+        this.members = members;
         this.tenant = tenant;
     }
 
     @GET
-    @WithSession
-    @Operation(summary = "Retrieves a list of segments without users")
+    @Operation(summary = "Retrieves a list of segments without users",
+            description = "Every segment of the initiative with its member count, in id order.")
+    @APIResponse(responseCode = "200", description = "The segments",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "segments", value = OpenApiExamples.LIST)))
     public Uni<Envelope<List<SegmentSummary>>> list() {
-        return segments.listForTenant(tenant.tenant())
-                .map(list -> Envelope.of(list.stream().map(SegmentSummary::of).toList()));
+        return segments.list(tenant.tenant()).map(Envelope::of);
     }
 
-    /** A segment without its users. */
-    public record SegmentSummary(long id, String value, OffsetDateTime createdAt, long userCount) {
-        static SegmentSummary of(Segment s) {
-            return new SegmentSummary(s.id, s.value, s.createdAt, s.userCount);
-        }
+    @POST
+    @Operation(summary = "Create segment",
+            description = "`value` is trimmed, 1–255 characters, unique in the initiative (case-insensitive).")
+    @APIResponse(responseCode = "201", description = "Created; Location points to the segment",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "created", value = OpenApiExamples.CREATED)))
+    @APIResponse(responseCode = "400", description = "Missing, blank or too long value",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "invalid", value = OpenApiExamples.BAD_REQUEST)))
+    @APIResponse(responseCode = "409", description = "A segment with this value exists in the initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "duplicate", value = OpenApiExamples.CONFLICT)))
+    public Uni<Response> create(SegmentValue body) {
+        return segments.create(tenant.tenant(), body == null ? null : body.value())
+                .map(created -> Response.created(URI.create("/api/v2/segments/" + created.id()))
+                        .entity(Envelope.of("Segment created successfully", created)).build());
+    }
+
+    @PUT
+    @Path("{id}")
+    @Operation(summary = "Modify a segment", description = "Renames the segment; same rules as create.")
+    @APIResponse(responseCode = "200", description = "The renamed segment",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "updated", value = OpenApiExamples.UPDATED)))
+    @APIResponse(responseCode = "400", description = "Missing, blank or too long value",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "invalid", value = OpenApiExamples.BAD_REQUEST)))
+    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "409", description = "Another segment has this value",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "duplicate", value = OpenApiExamples.CONFLICT)))
+    public Uni<Envelope<SegmentView>> update(@PathParam("id") long id, SegmentValue body) {
+        return segments.rename(tenant.tenant(), id, body == null ? null : body.value())
+                .map(updated -> Envelope.of("Segment updated successfully", updated));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Removes a segment", description = "Removes the segment and its memberships; "
+            + "the members themselves are kept.")
+    @APIResponse(responseCode = "200", description = "Deleted",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "deleted", value = OpenApiExamples.DELETED)))
+    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    public Uni<Envelope<Void>> delete(@PathParam("id") long id) {
+        return segments.delete(tenant.tenant(), id)
+                .map(v -> Envelope.<Void>of("Segment deleted successfully", null));
+    }
+
+    @GET
+    @Path("with-users")
+    @Operation(summary = "Retrieve segments with users",
+            description = "Every segment of the initiative with one page of its members (by user id); "
+                    + "`userCount` is the total number of members.")
+    @APIResponse(responseCode = "200", description = "The segments, each with a page of members",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "segments", value = OpenApiExamples.WITH_USERS)))
+    @APIResponse(responseCode = "400", description = "page below 0 or size outside 1–500")
+    public Uni<Envelope<List<SegmentWithUsers>>> listWithUsers(
+            @Parameter(description = "0-based page of each segment's members") @QueryParam("page") Integer page,
+            @Parameter(description = "members per page, default 50, max 500") @QueryParam("size") Integer size) {
+        return segments.listWithUsers(tenant.tenant(), page, size).map(Envelope::of);
+    }
+
+    @GET
+    @Path("with-users/{id}")
+    @Operation(summary = "Retrieve segment with users",
+            description = "The segment with one page of its members (by user id); each member lists all of its "
+                    + "segments in the initiative; `userCount` is the total number of members.")
+    @APIResponse(responseCode = "200", description = "The segment with a page of members",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "segment", value = OpenApiExamples.WITH_USERS)))
+    @APIResponse(responseCode = "400", description = "page below 0 or size outside 1–500")
+    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    public Uni<Envelope<SegmentWithUsers>> withUsers(@PathParam("id") long id,
+            @Parameter(description = "0-based page of members") @QueryParam("page") Integer page,
+            @Parameter(description = "members per page, default 50, max 500") @QueryParam("size") Integer size) {
+        return segments.withUsers(tenant.tenant(), id, page, size).map(Envelope::of);
+    }
+
+    @POST
+    @Path("{id}/users")
+    @Operation(summary = "Bulk create users to a segment",
+            description = "Synchronous, at most 1000 rows: creates the members (an email already known to the "
+                    + "subscription is linked, not duplicated) and links them to the segment. One inviteResult per "
+                    + "row, in input order; `segmentCount` = members linked to the segment by this request.")
+    @APIResponse(responseCode = "200", description = "Per-row results",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "created", value = OpenApiExamples.BULK_CREATED)))
+    @APIResponse(responseCode = "400", description = "users missing or not a list")
+    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "413", description = "More than 1000 rows: use the import endpoint",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "too large", value = OpenApiExamples.TOO_LARGE)))
+    public Uni<Envelope<BulkCreateResult>> addUsers(@PathParam("id") long id, NewSegmentMembers body) {
+        return members.bulkCreate(tenant.tenant(), id, body == null ? null : body.users(), "users",
+                        "/api/v2/segments/" + id + "/create-users")
+                .map(result -> Envelope.of("Users copied to segment successfully", result));
+    }
+
+    @PUT
+    @Path("{id}/segment-users/{toSegmentId}")
+    @Operation(summary = "Manage user segments: move",
+            description = "Moves the listed members from segment `id` to `toSegmentId` in one transaction; "
+                    + "members already in the target just leave the source; ids that are not members of the "
+                    + "source are ignored. `count` = members that left the source.")
+    @APIResponse(responseCode = "200", description = "Moved",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "moved", value = OpenApiExamples.MOVED)))
+    @APIResponse(responseCode = "400", description = "users missing or empty, or source = target")
+    @APIResponse(responseCode = "404", description = "Source or target segment unknown in this initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    public Uni<Envelope<CountResult>> move(@PathParam("id") long id, @PathParam("toSegmentId") long toSegmentId,
+                                           UserIds body) {
+        return memberships.move(tenant.tenant(), id, toSegmentId, body == null ? null : body.users())
+                .map(count -> Envelope.of(MOVED, new CountResult(count)));
+    }
+
+    @PUT
+    @Path("{id}/manage-users/{toSegmentId}")
+    @Operation(summary = "Manage user segments: move (alias path)",
+            description = "Same as `PUT /api/v2/segments/{id}/segment-users/{toSegmentId}`.")
+    @APIResponse(responseCode = "200", description = "Moved",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "moved", value = OpenApiExamples.MOVED)))
+    @APIResponse(responseCode = "400", description = "users missing or empty, or source = target")
+    @APIResponse(responseCode = "404", description = "Source or target segment unknown in this initiative")
+    public Uni<Envelope<CountResult>> moveAlias(@PathParam("id") long id,
+                                                @PathParam("toSegmentId") long toSegmentId, UserIds body) {
+        return move(id, toSegmentId, body);
+    }
+
+    @PUT
+    @Path("{id}/segment-users")
+    @Operation(summary = "Manage user segments: remove",
+            description = "Removes the listed members from the segment (the members are kept); ids that are not "
+                    + "members are ignored. `count` = memberships removed.")
+    @APIResponse(responseCode = "200", description = "Removed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "removed", value = OpenApiExamples.REMOVED)))
+    @APIResponse(responseCode = "400", description = "users missing or empty")
+    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    public Uni<Envelope<CountResult>> remove(@PathParam("id") long id, UserIds body) {
+        return memberships.remove(tenant.tenant(), id, body == null ? null : body.users())
+                .map(count -> Envelope.of(REMOVED, new CountResult(count)));
+    }
+
+    @PUT
+    @Path("{id}/manage-users")
+    @Operation(summary = "Manage user segments: remove (alias path)",
+            description = "Same as `PUT /api/v2/segments/{id}/segment-users`.")
+    @APIResponse(responseCode = "200", description = "Removed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "removed", value = OpenApiExamples.REMOVED)))
+    @APIResponse(responseCode = "400", description = "users missing or empty")
+    @APIResponse(responseCode = "404", description = "No such segment in this initiative")
+    public Uni<Envelope<CountResult>> removeAlias(@PathParam("id") long id, UserIds body) {
+        return remove(id, body);
     }
 }

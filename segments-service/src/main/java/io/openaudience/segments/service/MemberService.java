@@ -1,0 +1,135 @@
+package io.openaudience.segments.service;
+
+import io.openaudience.common.error.ApiException;
+import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.Requests.NewMember;
+import io.openaudience.segments.Views;
+import io.openaudience.segments.Views.BulkCreateResult;
+import io.openaudience.segments.Views.InviteResult;
+import io.openaudience.segments.Views.MemberView;
+import io.openaudience.segments.config.SegmentsApiConfig;
+import io.openaudience.segments.repository.MemberRepository;
+import io.openaudience.segments.repository.MembershipRepository;
+import io.openaudience.segments.repository.SegmentRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Synchronous bulk creation of Idea Manager members (optionally into a segment): rows are checked one by one,
+ * written set-based in one transaction, and answered one result per row in input order.
+ */
+@ApplicationScoped
+public class MemberService {
+
+    /** Deliberately simple: one @, no blanks, a dot in the domain; the invitation mail is the real check. */
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final String INVALID_EMAIL = "invalid email";
+
+    private final Pool pool;
+    private final SegmentRepository segments;
+    private final MemberRepository members;
+    private final MembershipRepository memberships;
+    private final SegmentsApiConfig config;
+
+    public MemberService(Pool pool, SegmentRepository segments, MemberRepository members,
+                         MembershipRepository memberships, SegmentsApiConfig config) {
+        this.pool = pool;
+        this.segments = segments;
+        this.members = members;
+        this.memberships = memberships;
+        this.config = config;
+    }
+
+    /**
+     * Creates the members (an email already known to the subscription is linked, not duplicated) and, when
+     * {@code segmentId} is given, links them to that segment. {@code field} names the list in error messages,
+     * {@code importPath} is where lists above the limit must go.
+     */
+    public Uni<BulkCreateResult> bulkCreate(Tenant tenant, Long segmentId, List<NewMember> rows, String field,
+                                            String importPath) {
+        if (rows == null) {
+            throw ApiException.badRequest(field, field + " must be a list of {name, email}");
+        }
+        if (rows.size() > config.maxBulkRows()) {
+            throw ApiException.payloadTooLarge("at most " + config.maxBulkRows() + " users per request; import "
+                    + "larger lists with POST " + importPath + " (CSV or JSON, processed asynchronously)");
+        }
+        InviteResult[] results = new InviteResult[rows.size()];
+        Map<String, String> nameByEmail = new LinkedHashMap<>();
+        Map<String, String> emailByKey = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            NewMember row = rows.get(i);
+            String email = row == null || row.email() == null ? null : row.email().strip();
+            String name = row == null || row.name() == null || row.name().isBlank() ? null : row.name().strip();
+            if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
+                results[i] = InviteResult.failed(email == null || email.isEmpty() ? null : email, i + 1,
+                        INVALID_EMAIL);
+            } else if (name != null && name.length() > 255) {
+                results[i] = InviteResult.failed(email, i + 1, "invalid name");
+            } else {
+                String key = email.toLowerCase(Locale.ROOT);
+                emailByKey.putIfAbsent(key, email);
+                nameByEmail.putIfAbsent(key, name);
+            }
+        }
+        return pool.withTransaction(tx -> lockSegment(tx, tenant, segmentId).chain(() -> write(tx, tenant, segmentId,
+                        emailByKey, nameByEmail)))
+                .map(written -> {
+                    for (int i = 0; i < results.length; i++) {
+                        if (results[i] == null) {
+                            String key = rows.get(i).email().strip().toLowerCase(Locale.ROOT);
+                            results[i] = InviteResult.ok(written.byEmail.get(key));
+                        }
+                    }
+                    return new BulkCreateResult(List.of(results), written.linked);
+                });
+    }
+
+    private Uni<Void> lockSegment(SqlClient tx, Tenant tenant, Long segmentId) {
+        if (segmentId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return segments.lockInOrder(tx, tenant, segmentId).invoke(found -> {
+            if (found.isEmpty()) {
+                throw ApiException.notFound("segment");
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Written> write(SqlClient tx, Tenant tenant, Long segmentId, Map<String, String> emailByKey,
+                               Map<String, String> nameByKey) {
+        if (emailByKey.isEmpty()) {
+            return Uni.createFrom().item(new Written(Map.of(), 0));
+        }
+        List<String> keys = new ArrayList<>(nameByKey.keySet());
+        String[] emails = keys.stream().map(emailByKey::get).toArray(String[]::new);
+        String[] names = keys.stream().map(nameByKey::get).toArray(String[]::new);
+        return members.upsertByEmail(tx, tenant.subscriptionId(), emails, names).chain(rows -> {
+            Map<String, MemberView> byEmail = new HashMap<>();
+            for (Row r : rows) {
+                byEmail.put(r.getString(6), new MemberView(r.getLong("id"), r.getString("email"),
+                        r.getString("role"), r.getString("first_name"), Views.iso(r.getOffsetDateTime("created_at")),
+                        Views.iso(r.getOffsetDateTime("updated_at"))));
+            }
+            if (segmentId == null) {
+                return Uni.createFrom().item(new Written(byEmail, 0));
+            }
+            Long[] ids = byEmail.values().stream().map(MemberView::id).toArray(Long[]::new);
+            return memberships.link(tx, tenant, segmentId, ids).map(linked -> new Written(byEmail, linked.size()));
+        });
+    }
+
+    private record Written(Map<String, MemberView> byEmail, int linked) {
+    }
+}

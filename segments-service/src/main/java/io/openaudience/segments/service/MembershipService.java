@@ -1,0 +1,69 @@
+package io.openaudience.segments.service;
+
+import io.openaudience.common.error.ApiException;
+import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.repository.MembershipRepository;
+import io.openaudience.segments.repository.SegmentRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Objects;
+
+/** Moves members between segments and removes them, each request in one transaction. */
+@ApplicationScoped
+public class MembershipService {
+
+    private final Pool pool;
+    private final SegmentRepository segments;
+    private final MembershipRepository memberships;
+
+    public MembershipService(Pool pool, SegmentRepository segments, MembershipRepository memberships) {
+        this.pool = pool;
+        this.segments = segments;
+        this.memberships = memberships;
+    }
+
+    /**
+     * Moves the listed members out of {@code from} into {@code to}, atomically: both segments are locked in id
+     * order first, so concurrent moves between the same segments (either direction) run one after the other and a
+     * member ends in exactly one of them. Members already in {@code to} just leave {@code from}; ids that are not
+     * members of {@code from} are ignored. Returns how many members left {@code from}.
+     */
+    public Uni<Long> move(Tenant tenant, long from, long to, List<Long> users) {
+        if (from == to) {
+            throw ApiException.badRequest("toSegmentId", "the target segment must differ from the source segment");
+        }
+        Long[] ids = checkedIds(users);
+        return pool.withTransaction(tx -> segments.lockInOrder(tx, tenant, from, to).chain(found -> {
+            if (!found.contains(from) || !found.contains(to)) {
+                throw ApiException.notFound("segment");
+            }
+            return memberships.unlink(tx, tenant, from, ids).chain(left -> left.isEmpty()
+                    ? Uni.createFrom().item(0L)
+                    : memberships.link(tx, tenant, to, left.toArray(Long[]::new)).replaceWith((long) left.size()));
+        }));
+    }
+
+    /** Removes the listed members from the segment (members stay); returns how many memberships were removed. */
+    public Uni<Long> remove(Tenant tenant, long segmentId, List<Long> users) {
+        Long[] ids = checkedIds(users);
+        return pool.withTransaction(tx -> segments.lockInOrder(tx, tenant, segmentId).chain(found -> {
+            if (found.isEmpty()) {
+                throw ApiException.notFound("segment");
+            }
+            return memberships.unlink(tx, tenant, segmentId, ids).map(removed -> (long) removed.size());
+        }));
+    }
+
+    private static Long[] checkedIds(List<Long> users) {
+        if (users == null || users.isEmpty()) {
+            throw ApiException.badRequest("users", "users must list at least one user id");
+        }
+        if (users.stream().anyMatch(Objects::isNull)) {
+            throw ApiException.badRequest("users", "user ids must be integers");
+        }
+        return users.stream().distinct().toArray(Long[]::new);
+    }
+}
