@@ -3,6 +3,8 @@ package io.openaudience.segments.messaging;
 import io.openaudience.segments.config.OutboxConfig;
 import io.openaudience.segments.repository.OutboxRepository;
 import io.openaudience.segments.repository.OutboxRepository.OutboxRow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,13 +41,18 @@ public class OutboxRelay {
     private final OutboxRepository outbox;
     private final OutboxConfig config;
     private final String bootstrapServers;
+    private final Counter publishedCount;
+    private final Counter failedCount;
     private KafkaProducer<String, String> producer;
 
     public OutboxRelay(OutboxRepository outbox, OutboxConfig config,
-                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                       MeterRegistry registry) {
         this.outbox = outbox;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.publishedCount = registry.counter("outbox.relay.published");
+        this.failedCount = registry.counter("outbox.relay.failed");
     }
 
     /**
@@ -118,6 +125,8 @@ public class OutboxRelay {
             outbox.markFailed(row.id(), errors.get(i), backoff(row.attempts() + 1)).await().atMost(awaitLimit());
         }
         outbox.release(unsent).await().atMost(awaitLimit());
+        publishedCount.increment(published.size());
+        failedCount.increment(failed.size());
         if (!failed.isEmpty()) {
             LOG.warnf("outbox relay: %d published, %d failed (%s), %d deferred", published.size(), failed.size(),
                     errors.get(0), unsent.size());

@@ -65,6 +65,8 @@ class ImportAccessTest {
                     .when().post(path).then().statusCode(404)
                     .body("success", equalTo(false));
         }
+        as(stranger, "DEE").multiPart("metrics", "a.csv", CSV, "text/csv")
+                .when().post("/api/v2/segments/not-a-number/create-users").then().statusCode(404);
         // Unknown segment wins over a missing file: the resource is checked first.
         as(stranger, "DEE").multiPart("other", "a.csv", CSV, "text/csv")
                 .when().post("/api/v2/segments/" + segment + "/create-users").then().statusCode(404);

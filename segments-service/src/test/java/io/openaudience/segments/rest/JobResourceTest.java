@@ -157,6 +157,7 @@ class JobResourceTest {
         Response response = as(sub, "DEE").when().get("/api/v2/jobs/" + job + "/errors")
                 .then().statusCode(200).extract().response();
         assertTrue(response.contentType().startsWith("text/csv"), response.contentType());
+        assertEquals("attachment; filename=\"job-" + job + "-errors.csv\"", response.header("Content-Disposition"));
         assertEquals("row,email,name,reason\r\n"
                 + "2,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",Mallory,invalid email\r\n"
                 + "3,'+1-555-0100,'-minus,invalid email\r\n"
