@@ -121,6 +121,23 @@ class ImportResourceTest {
     }
 
     @Test
+    void partWithoutFileNameIsAcceptedAndNoMultipartIs415() throws Exception {
+        long sub = ImportFixtures.freshSubscription();
+        // A small text part without a file name (a plain form field) is taken as the file too.
+        String text = "name,email\na,a@example.com\n";
+        UUID job = ImportFixtures.jobId(as(sub, "DEE").multiPart("metrics", text)
+                .when().post("/api/v2/idea-manager/create-users")
+                .then().statusCode(202).extract().response());
+        assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), ImportFixtures.storedUpload(job));
+        long other = ImportFixtures.freshSubscription();
+        as(other, "DEE").contentType("application/json").body("[{\"email\":\"a@example.com\"}]")
+                .when().post("/api/v2/idea-manager/create-users")
+                .then().statusCode(415)
+                .body("success", equalTo(false));
+        assertEquals(0, count("SELECT count(*) FROM segments.upload WHERE subscription_id = ?", other));
+    }
+
+    @Test
     void fileAboveTheLimitIs413WithEnvelope() throws Exception {
         long sub = ImportFixtures.freshSubscription();
         // The test profile lowers segments.import.max-file-size to 1M; the HTTP body limit stays above it.
