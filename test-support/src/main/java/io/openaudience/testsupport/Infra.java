@@ -71,6 +71,13 @@ public final class Infra {
             return external;
         }
         if (kafka == null) {
+            // Observed here: during JVM shutdown the in-process broker (never closed, it lives for the JVM) calls
+            // Exit.halt(1), and the non-zero exit fails the surefire fork after every test passed. In tests the
+            // broker must never end the JVM, so halt/exit only leave a line on stderr.
+            org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) ->
+                    System.err.println("in-process Kafka asked to halt (" + status + "): " + message));
+            org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) ->
+                    System.err.println("in-process Kafka asked to exit (" + status + "): " + message));
             try {
                 KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())

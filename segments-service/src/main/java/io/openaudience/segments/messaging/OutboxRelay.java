@@ -44,6 +44,7 @@ public class OutboxRelay {
     private final Counter publishedCount;
     private final Counter failedCount;
     private KafkaProducer<String, String> producer;
+    private volatile boolean stopping;
 
     public OutboxRelay(OutboxRepository outbox, OutboxConfig config,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
@@ -62,12 +63,13 @@ public class OutboxRelay {
     @Scheduled(every = "${segments.outbox.poll-interval:1s}", delay = 2, delayUnit = TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        if (!config.enabled()) {
+        if (!config.enabled() || stopping) {
             return;
         }
         try {
-            while (relayOnce() == Outcome.MORE) {
-                // keep draining while full batches go through
+            Outcome outcome = relayOnce();
+            while (outcome == Outcome.MORE && !stopping) {
+                outcome = relayOnce();
             }
         } catch (RuntimeException e) {
             // A database hiccup: rows stay pending (their lease expires) and the next tick tries again.
@@ -206,6 +208,7 @@ public class OutboxRelay {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
         resetProducer();
     }
 
