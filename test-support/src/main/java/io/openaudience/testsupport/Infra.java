@@ -71,6 +71,13 @@ public final class Infra {
             return external;
         }
         if (kafka == null) {
+            // Observed here: during JVM shutdown the in-process broker (never closed, it lives for the JVM) calls
+            // Exit.halt(1), and the non-zero exit fails the surefire fork after every test passed. In tests the
+            // broker must never end the JVM, so halt/exit only leave a line on stderr.
+            org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) ->
+                    System.err.println("in-process Kafka asked to halt (" + status + "): " + message));
+            org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) ->
+                    System.err.println("in-process Kafka asked to exit (" + status + "): " + message));
             try {
                 KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -91,6 +98,30 @@ public final class Infra {
             }
         }
         return kafka.bootstrapServers();
+    }
+
+    /**
+     * Stops the in-process Kafka broker (to test what producers do during an outage); the controller keeps running.
+     * {@link #startKafkaAgain()} restarts it on the same bootstrap address (the test kit rebinds the same port).
+     */
+    public static synchronized void stopKafka() {
+        kafkaBootstrap();
+        if (kafka == null) {
+            throw new IllegalStateException("an external Kafka (TEST_KAFKA_BOOTSTRAP) cannot be stopped by tests");
+        }
+        kafka.brokers().values().forEach(broker -> broker.shutdown());
+    }
+
+    public static synchronized void startKafkaAgain() {
+        if (kafka == null) {
+            throw new IllegalStateException("no in-process Kafka broker to restart");
+        }
+        try {
+            kafka.brokers().values().forEach(broker -> broker.startup());
+            kafka.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot restart the in-process Kafka broker", e);
+        }
     }
 
     public static synchronized int smtpPort() {
