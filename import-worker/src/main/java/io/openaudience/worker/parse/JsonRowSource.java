@@ -50,8 +50,8 @@ public final class JsonRowSource implements RowSource {
             }
             return readItem();
         } catch (JsonProcessingException e) {
-            throw new UnreadableFileException("malformed JSON after row " + rowNo + " (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new UnreadableFileException("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + " (rows before it were imported)");
         }
     }
 
