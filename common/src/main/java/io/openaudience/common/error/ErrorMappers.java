@@ -9,6 +9,12 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -17,6 +23,7 @@ import io.vertx.core.http.HttpServerRequest;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.lang.annotation.Annotation;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -134,6 +141,10 @@ public class ErrorMappers {
     }
 
     private static String fieldName(ConstraintViolation<?> v) {
+        String wire = wireName(v);
+        if (wire != null) {
+            return wire;
+        }
         // "create.arg0.value" → "value": the method and parameter parts mean nothing to a client.
         String path = v.getPropertyPath().toString();
         String[] parts = path.split("\\.");
@@ -141,5 +152,40 @@ public class ErrorMappers {
             return String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
         }
         return parts[parts.length - 1];
+    }
+
+    /**
+     * A violated resource-method parameter ("list.pageSize") is named as the client sent it (the query parameter
+     * "page_size"); null when the violation is not on a parameter with a JAX-RS name.
+     */
+    private static String wireName(ConstraintViolation<?> v) {
+        List<Path.Node> nodes = new java.util.ArrayList<>();
+        v.getPropertyPath().forEach(nodes::add);
+        if (nodes.size() != 2 || nodes.get(0).getKind() != ElementKind.METHOD
+                || nodes.get(1).getKind() != ElementKind.PARAMETER || v.getRootBeanClass() == null) {
+            return null;
+        }
+        Path.MethodNode method = nodes.get(0).as(Path.MethodNode.class);
+        int index = nodes.get(1).as(Path.ParameterNode.class).getParameterIndex();
+        Class<?>[] types = method.getParameterTypes().toArray(Class<?>[]::new);
+        // The root bean may be a generated subclass whose override carries no parameter annotations.
+        for (Class<?> type = v.getRootBeanClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+            try {
+                Annotation[] annotations =
+                        type.getDeclaredMethod(method.getName(), types).getParameterAnnotations()[index];
+                for (Annotation annotation : annotations) {
+                    String name = annotation instanceof QueryParam q ? q.value()
+                            : annotation instanceof PathParam p ? p.value()
+                            : annotation instanceof HeaderParam h ? h.value()
+                            : annotation instanceof FormParam f ? f.value() : null;
+                    if (name != null && !name.isBlank()) {
+                        return name;
+                    }
+                }
+            } catch (NoSuchMethodException | ArrayIndexOutOfBoundsException e) {
+                // not declared here: look in the superclass
+            }
+        }
+        return null;
     }
 }

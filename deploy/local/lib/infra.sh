@@ -1,0 +1,336 @@
+# shellcheck shell=bash
+# Reusable start/stop functions for the local infrastructure (PostgreSQL, Kafka, GreenMail).
+# Source it: `. deploy/local/lib/infra.sh`. Every function takes its ports and a state DIR, so benchmarks can run
+# their own copies next to the local stack. Pids go to DIR/*.pid, logs to DIR/*.log; nothing is left in /tmp except a
+# PostgreSQL data folder when DIR is not reachable by the `postgres` OS user (see start_postgres).
+#
+#   start_postgres PORT DIR [DB...]        reuse a server answering on 127.0.0.1:PORT or start one; create role
+#                                          app/app and the databases (default: audience)
+#   stop_postgres DIR                      stop it, only if start_postgres started it
+#   start_kafka PORT CONTROLLER_PORT DIR   KRaft broker+controller on 127.0.0.1 (Kafka 4.1.1 jars via Maven)
+#   kafka_create_topics PORT PARTITIONS TOPIC...
+#   start_greenmail SMTP_PORT API_PORT DIR GreenMail standalone 2.1.13: SMTP + REST API (mail viewer)
+#   wait_http URL TIMEOUT_SECONDS          until URL answers 2xx
+#   stop_pidfile FILE                      TERM (then KILL) the pid in FILE, remove FILE
+#   port_open PORT                         true when something accepts connections on 127.0.0.1:PORT
+
+INFRA_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+INFRA_CACHE="${INFRA_CACHE:-$INFRA_REPO/.local/cache}"
+INFRA_KAFKA_VERSION=4.1.1
+INFRA_GREENMAIL_VERSION=2.1.13
+
+infra_log() { printf '[infra] %s\n' "$*" >&2; }
+
+port_open() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pid_alive() {
+    [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+wait_http() {
+    local url="$1" timeout="${2:-60}" deadline=$((SECONDS + ${2:-60}))
+    while ((SECONDS < deadline)); do
+        if curl -fsS -o /dev/null --max-time 5 "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    infra_log "not ready after ${timeout}s: $url"
+    return 1
+}
+
+wait_port() {
+    local port="$1" timeout="${2:-60}" deadline=$((SECONDS + ${2:-60}))
+    while ((SECONDS < deadline)); do
+        port_open "$port" && return 0
+        sleep 0.3
+    done
+    infra_log "nothing listens on 127.0.0.1:$port after ${timeout}s"
+    return 1
+}
+
+stop_pidfile() {
+    local file="$1" pid i
+    [[ -f "$file" ]] || return 0
+    pid="$(cat "$file")"
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for ((i = 0; i < 60; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            infra_log "pid $pid ($file) ignored TERM for 30s: KILL"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -f "$file"
+}
+
+# Runs Maven through the repository's wrapper (no global mvn needed); quiet unless it fails.
+infra_mvn() {
+    (cd "$INFRA_REPO" && ./mvnw -B -q -ntp "$@")
+}
+
+infra_apt_install() {
+    command -v apt-get >/dev/null || { infra_log "apt-get missing: install $* by hand"; return 1; }
+    [[ $(id -u) -eq 0 ]] || { infra_log "not root: install $* by hand (apt-get install -y $*)"; return 1; }
+    infra_log "apt-get install -y $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "$@" >/dev/null
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+# Runs a command as the OS user owning the cluster: `postgres` when we are root (initdb refuses root), else ourselves.
+infra_as_pg() {
+    if [[ $(id -u) -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+infra_pg_bin() {
+    local dir
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+    [[ -n "$dir" && -x "$dir/initdb" ]] && echo "$dir"
+}
+
+# Runs SQL as a superuser of the server on PORT, whichever way this machine allows.
+infra_pg_super() {
+    local port="$1" sql="$2"
+    if PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAqc 'select 1' >/dev/null 2>&1 </dev/null; then
+        psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAqc "$sql" </dev/null
+    elif [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then
+        # A distribution cluster: peer authentication over its Unix socket.
+        runuser -u postgres -- psql -p "$port" -d postgres -v ON_ERROR_STOP=1 -tAqc "$sql" </dev/null
+    else
+        infra_log "no superuser access to the PostgreSQL on port $port: create role app (password app) by hand"
+        return 1
+    fi
+}
+
+# Creates role app/app and the databases (owned by app) when missing.
+infra_pg_provision() {
+    local port="$1"; shift
+    local db
+    if [[ "$(infra_pg_super "$port" "select count(*) from pg_roles where rolname = 'app'")" != 1 ]]; then
+        infra_pg_super "$port" "CREATE ROLE app LOGIN PASSWORD 'app'" >/dev/null
+    fi
+    for db in "$@"; do
+        if [[ "$(infra_pg_super "$port" "select count(*) from pg_database where datname = '$db'")" != 1 ]]; then
+            infra_pg_super "$port" "CREATE DATABASE \"$db\" OWNER app" >/dev/null
+        fi
+    done
+}
+
+start_postgres() {
+    local port="$1" dir="$2"; shift 2
+    local dbs=("$@") bin data
+    ((${#dbs[@]})) || dbs=(audience)
+    mkdir -p "$dir"
+    if pid_alive "$dir/postgres.pid"; then
+        infra_log "postgres: already running (ours) on 127.0.0.1:$port"
+        infra_pg_provision "$port" "${dbs[@]}"
+        return 0
+    fi
+    rm -f "$dir/postgres.pid" "$dir/postgres.datadir"
+    if ! port_open "$port"; then
+        bin="$(infra_pg_bin)" || true
+        if [[ -z "$bin" ]]; then
+            infra_apt_install postgresql
+            bin="$(infra_pg_bin)"
+        fi
+        command -v psql >/dev/null || infra_apt_install postgresql-client
+    fi
+    if port_open "$port"; then
+        # Someone else's server (or the one a package install just started): use it, never stop it.
+        command -v psql >/dev/null || infra_apt_install postgresql-client
+        infra_log "postgres: reusing the server already answering on 127.0.0.1:$port"
+        infra_pg_provision "$port" "${dbs[@]}"
+        touch "$dir/postgres.reused"
+        return 0
+    fi
+    rm -f "$dir/postgres.reused"
+    # The cluster must be owned by, and reachable for, the user running it (`postgres` when we are root).
+    data="$dir/pgdata"
+    if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+        data="$(mktemp -d /tmp/openaudience-pg.XXXXXX)/pgdata"
+        chmod 755 "$(dirname "$data")"
+        infra_log "postgres: $dir is not reachable for OS user postgres, data in $data"
+    fi
+    if [[ ! -f "$data/PG_VERSION" ]]; then
+        mkdir -p "$data"
+        [[ $(id -u) -eq 0 ]] && chown postgres: "$data" "$(dirname "$data")"
+        chmod 700 "$data"
+        infra_as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+            >"$dir/postgres-initdb.log" 2>&1 || { cat "$dir/postgres-initdb.log" >&2; return 1; }
+    fi
+    echo "$data" >"$dir/postgres.datadir"
+    touch "$dir/postgres.log"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir/postgres.log"
+    infra_as_pg "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 -o \
+        "-c listen_addresses=127.0.0.1 -p $port -k $(dirname "$data") -c fsync=off -c synchronous_commit=off \
+         -c full_page_writes=off -c max_connections=200" start >/dev/null \
+        || { tail -20 "$dir/postgres.log" >&2; return 1; }
+    head -1 "$data/postmaster.pid" >"$dir/postgres.pid"
+    infra_pg_provision "$port" "${dbs[@]}"
+    infra_log "postgres: started on 127.0.0.1:$port (data $data)"
+}
+
+stop_postgres() {
+    local dir="$1" data bin
+    if [[ -f "$dir/postgres.reused" ]]; then
+        infra_log "postgres: reused, left running"
+        rm -f "$dir/postgres.reused"
+        return 0
+    fi
+    [[ -f "$dir/postgres.datadir" ]] || return 0
+    data="$(cat "$dir/postgres.datadir")"
+    bin="$(infra_pg_bin)"
+    if [[ -f "$data/postmaster.pid" ]]; then
+        infra_as_pg "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null || stop_pidfile "$dir/postgres.pid"
+    fi
+    rm -f "$dir/postgres.pid" "$dir/postgres.datadir"
+    infra_log "postgres: stopped"
+}
+
+# ---------------------------------------------------------------- Kafka
+
+infra_kafka_libs() {
+    local libs="$INFRA_CACHE/kafka-$INFRA_KAFKA_VERSION"
+    if [[ ! -f "$libs/.complete" ]]; then
+        infra_log "kafka: fetching the $INFRA_KAFKA_VERSION jars with Maven"
+        rm -rf "$libs"
+        infra_mvn -f deploy/local/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime \
+            -DoutputDirectory="$libs" >&2
+        touch "$libs/.complete"
+    fi
+    echo "$libs"
+}
+
+start_kafka() {
+    local port="$1" controller="$2" dir="$3" libs id
+    mkdir -p "$dir"
+    if pid_alive "$dir/kafka.pid"; then
+        infra_log "kafka: already running (ours) on 127.0.0.1:$port"
+        return 0
+    fi
+    if port_open "$port" || port_open "$controller"; then
+        infra_log "kafka: port $port or $controller is taken by another process"
+        return 1
+    fi
+    libs="$(infra_kafka_libs)"
+    cat >"$dir/kafka.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/kafka-data
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+EOF
+    cat >"$dir/kafka-log4j2.properties" <<EOF
+status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = out
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.apache.name = org.apache.kafka
+logger.apache.level = WARN
+EOF
+    if [[ ! -f "$dir/kafka-data/meta.properties" ]]; then
+        id="$(CLASSPATH="$libs/*" java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+        CLASSPATH="$libs/*" java -Dlog4j2.configurationFile="file:$dir/kafka-log4j2.properties" \
+            kafka.tools.StorageTool format -t "$id" -c "$dir/kafka.properties" >"$dir/kafka-format.log" 2>&1 \
+            || { cat "$dir/kafka-format.log" >&2; return 1; }
+    fi
+    CLASSPATH="$libs/*" nohup java -Xms128m -Xmx512m -Dlog4j2.configurationFile="file:$dir/kafka-log4j2.properties" \
+        kafka.Kafka "$dir/kafka.properties" >"$dir/kafka.log" 2>&1 </dev/null &
+    echo $! >"$dir/kafka.pid"
+    if ! wait_port "$port" 90; then
+        tail -30 "$dir/kafka.log" >&2
+        return 1
+    fi
+    infra_log "kafka: started on 127.0.0.1:$port (controller $controller)"
+}
+
+# Creates topics (idempotent) with replication factor 1; runs the tool JVMs in parallel.
+kafka_create_topics() {
+    local port="$1" partitions="$2"; shift 2
+    local libs topic pids=() failed=0 pid
+    libs="$(infra_kafka_libs)"
+    for topic in "$@"; do
+        CLASSPATH="$libs/*" java -Xmx128m -Dlog4j2.level=WARN org.apache.kafka.tools.TopicCommand \
+            --bootstrap-server "127.0.0.1:$port" --create --if-not-exists --topic "$topic" \
+            --partitions "$partitions" --replication-factor 1 >/dev/null 2>&1 &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" || failed=1
+    done
+    ((failed == 0)) || { infra_log "kafka: creating topics $* failed"; return 1; }
+    infra_log "kafka: topics $* ready ($partitions partitions)"
+}
+
+stop_kafka() {
+    stop_pidfile "$1/kafka.pid"
+}
+
+# ---------------------------------------------------------------- GreenMail
+
+infra_greenmail_jar() {
+    local jar="$INFRA_CACHE/greenmail-standalone-$INFRA_GREENMAIL_VERSION.jar"
+    if [[ ! -f "$jar" ]]; then
+        infra_log "greenmail: fetching greenmail-standalone $INFRA_GREENMAIL_VERSION with Maven"
+        infra_mvn -f deploy/local/kafka/pom.xml dependency:copy \
+            -Dartifact="com.icegreen:greenmail-standalone:$INFRA_GREENMAIL_VERSION" -DoutputDirectory="$INFRA_CACHE" >&2
+    fi
+    echo "$jar"
+}
+
+start_greenmail() {
+    local smtp="$1" api="$2" dir="$3" jar
+    mkdir -p "$dir"
+    if pid_alive "$dir/greenmail.pid"; then
+        infra_log "greenmail: already running (ours) on SMTP $smtp, API $api"
+        return 0
+    fi
+    if port_open "$smtp" || port_open "$api"; then
+        infra_log "greenmail: port $smtp or $api is taken by another process"
+        return 1
+    fi
+    jar="$(infra_greenmail_jar)"
+    # Only greenmail.smtp.*: adding -Dgreenmail.setup.test.smtp would declare the SMTP server twice.
+    nohup java -Xmx128m -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$smtp" -Dgreenmail.auth.disabled \
+        -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$api" -jar "$jar" \
+        >"$dir/greenmail.log" 2>&1 </dev/null &
+    echo $! >"$dir/greenmail.pid"
+    if ! wait_http "http://127.0.0.1:$api/api/service/readiness" 60; then
+        tail -30 "$dir/greenmail.log" >&2
+        return 1
+    fi
+    infra_log "greenmail: SMTP 127.0.0.1:$smtp, API http://127.0.0.1:$api"
+}
+
+stop_greenmail() {
+    stop_pidfile "$1/greenmail.pid"
+}
