@@ -2,6 +2,7 @@ package io.openaudience.worker.repository;
 
 import io.openaudience.worker.parse.ImportRow;
 import io.openaudience.worker.parse.RowValidator;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
@@ -24,30 +25,39 @@ import java.util.List;
  */
 public final class BatchWriter {
 
+    private static final Logger LOG = Logger.getLogger(BatchWriter.class);
+
     /** Rows, rejected rows and new memberships a committed batch added to the job. */
     public record BatchResult(long rows, long failed, long newMemberships) {
     }
 
     private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage (row_no BIGINT, email TEXT, "
-            + "email_key TEXT, name TEXT, error TEXT) ON COMMIT DELETE ROWS";
+            + "email_key TEXT, name TEXT, error TEXT, first BOOLEAN NOT NULL DEFAULT false, user_id BIGINT) "
+            + "ON COMMIT DELETE ROWS";
     private static final String FENCE = "SELECT processed FROM import_job WHERE id = ? AND lease_owner = ? "
             + "AND status = 'running' FOR UPDATE";
-    private static final String SEEN = "INSERT INTO import_job_seen (job_id, email_key, row_no) "
-            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL ORDER BY row_no ON CONFLICT DO NOTHING";
+    // No statement below joins the batch to a big table: big tables are only reached by index probes (ON CONFLICT,
+    // correlated subqueries on a few rows), and joins are batch x batch, so a batch costs the same at row 10 million.
+    private static final String SEEN = "WITH firsts AS (INSERT INTO import_job_seen (job_id, email_key, row_no) "
+            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL ORDER BY row_no "
+            + "ON CONFLICT DO NOTHING RETURNING row_no) "
+            + "UPDATE import_stage s SET first = true FROM firsts f WHERE s.row_no = f.row_no";
     private static final String DUPLICATES = "UPDATE import_stage s SET error = 'duplicate email in file (first at row '"
-            + " || f.row_no || ')' FROM import_job_seen f WHERE f.job_id = ? AND f.email_key = s.email_key "
-            + "AND f.row_no <> s.row_no AND s.error IS NULL";
-    private static final String MEMBERS = "INSERT INTO member (subscription_id, email, first_name, role, status) "
-            + "SELECT ?, email, name, 'idm_member', 'pending' FROM import_stage WHERE error IS NULL ORDER BY email_key "
-            + "ON CONFLICT (subscription_id, lower(email)) DO NOTHING";
+            + " || (SELECT f.row_no FROM import_job_seen f WHERE f.job_id = ? AND f.email_key = s.email_key) || ')' "
+            + "WHERE s.error IS NULL AND NOT s.first";
+    private static final String MEMBERS = "WITH created AS (INSERT INTO member (subscription_id, email, first_name, "
+            + "role, status) SELECT ?, email, name, 'idm_member', 'pending' FROM import_stage WHERE error IS NULL "
+            + "ORDER BY email_key ON CONFLICT (subscription_id, lower(email)) DO NOTHING RETURNING id, lower(email) AS k) "
+            + "UPDATE import_stage s SET user_id = c.id FROM created c WHERE s.email_key = c.k AND s.error IS NULL";
+    private static final String EXISTING = "UPDATE import_stage s SET user_id = (SELECT m.id FROM member m "
+            + "WHERE m.subscription_id = ? AND lower(m.email) = s.email_key) WHERE s.error IS NULL AND s.user_id IS NULL";
     private static final String MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
-            + "initiative_id) SELECT ?, m.id, ?, ? FROM import_stage s JOIN member m ON m.subscription_id = ? "
-            + "AND lower(m.email) = s.email_key WHERE s.error IS NULL ORDER BY m.id ON CONFLICT DO NOTHING";
+            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL ORDER BY user_id "
+            + "ON CONFLICT DO NOTHING";
     private static final String ERRORS = "INSERT INTO import_job_error (job_id, row_no, email, name, reason) "
             + "SELECT ?, row_no, email, name, error FROM import_stage WHERE error IS NOT NULL";
     private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "
-            + "SELECT ?, s.row_no, m.id, left(s.email, 320), s.error FROM import_stage s LEFT JOIN member m "
-            + "ON s.error IS NULL AND m.subscription_id = ? AND lower(m.email) = s.email_key WHERE s.row_no <= ?";
+            + "SELECT ?, row_no, user_id, left(email, 320), error FROM import_stage WHERE row_no <= ?";
     private static final String PROGRESS = "UPDATE import_job SET processed = processed + ?, succeeded = succeeded + ?,"
             + " failed = failed + ?, segment_count = segment_count + ?, "
             + "lease_expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ?";
@@ -78,19 +88,21 @@ public final class BatchWriter {
             copy(c, rows);
             update(c, SEEN, ps -> ps.setObject(1, job.id()));
             update(c, DUPLICATES, ps -> ps.setObject(1, job.id()));
-            update(c, MEMBERS, ps -> ps.setLong(1, job.subscriptionId()));
+            long created = update(c, MEMBERS, ps -> ps.setLong(1, job.subscriptionId()));
+            if (created < rows.size()) {
+                // Some rows are rejected or name members that already exist: look those up by index.
+                update(c, EXISTING, ps -> ps.setLong(1, job.subscriptionId()));
+            }
             long memberships = !job.linksSegment() ? 0 : update(c, MEMBERSHIPS, ps -> {
                     ps.setLong(1, job.segmentId());
                     ps.setLong(2, job.subscriptionId());
                     ps.setString(3, job.initiativeId());
-                    ps.setLong(4, job.subscriptionId());
                 });
             long failed = update(c, ERRORS, ps -> ps.setObject(1, job.id()));
             if (expectedProcessed < resultRows) {
                 update(c, RESULTS, ps -> {
                     ps.setObject(1, job.id());
-                    ps.setLong(2, job.subscriptionId());
-                    ps.setLong(3, resultRows);
+                    ps.setLong(2, resultRows);
                 });
             }
             long n = rows.size();
@@ -125,6 +137,7 @@ public final class BatchWriter {
     }
 
     private static void copy(Connection c, List<ImportRow> rows) throws SQLException, IOException {
+        long t0 = System.nanoTime();
         PGConnection pg = c.unwrap(PGConnection.class);
         StringBuilder line = new StringBuilder(256);
         try (OutputStream out = new PGCopyOutputStream(pg,
@@ -140,6 +153,7 @@ public final class BatchWriter {
                 out.write(line.toString().getBytes(StandardCharsets.UTF_8));
             }
         }
+        LOG.debugf("%5d ms  COPY %d rows", (System.nanoTime() - t0) / 1_000_000, rows.size());
     }
 
     private static String reported(String value) {
@@ -173,9 +187,14 @@ public final class BatchWriter {
     }
 
     private static long update(Connection c, String sql, Binder binder) throws SQLException {
+        long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             return ps.executeLargeUpdate();
+        } finally {
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("%5d ms  %s", (System.nanoTime() - t0) / 1_000_000, sql.substring(0, 40));
+            }
         }
     }
 }
