@@ -4,7 +4,7 @@
 # The lease is shortened to 10 s so the sweeper of the restarted worker takes the job over quickly.
 . "$(dirname "$0")/common.sh"
 trap infra_down EXIT
-export IMPORT_WORKER_LEASE=10s IMPORT_WORKER_HEARTBEAT=3s IMPORT_WORKER_SWEEP_INTERVAL=2s
+export IMPORT_WORKER_LEASE=10s IMPORT_WORKER_HEARTBEAT=3s IMPORT_WORKER_SWEEP_INTERVAL=2s IMPORT_WORKER_QUEUED_GRACE=10m
 
 infra_up
 migrate_segments

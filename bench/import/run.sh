@@ -9,6 +9,8 @@
 # segments-service is not included (see README).
 . "$(dirname "$0")/common.sh"
 trap infra_down EXIT
+# The job must go through Kafka: keep the sweeper off queued jobs for the duration of the run.
+export IMPORT_WORKER_QUEUED_GRACE=${IMPORT_WORKER_QUEUED_GRACE:-10m}
 
 infra_up
 migrate_segments
