@@ -32,14 +32,15 @@ public final class BatchWriter {
     }
 
     private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage (row_no BIGINT, email TEXT, "
-            + "email_key TEXT, name TEXT, error TEXT, first BOOLEAN NOT NULL DEFAULT false, user_id BIGINT) "
+            + "email_key TEXT, name TEXT, error TEXT, first BOOLEAN NOT NULL DEFAULT false, user_id BIGINT, "
+            + "created BOOLEAN NOT NULL DEFAULT false) "
             + "ON COMMIT DELETE ROWS";
     private static final String FENCE = "SELECT processed FROM import_job WHERE id = ? AND lease_owner = ? "
             + "AND status = 'running' FOR UPDATE";
     // No statement below joins the batch to a big table: big tables are only reached by index probes (ON CONFLICT,
     // correlated subqueries on a few rows), and joins are batch x batch, so a batch costs the same at row 10 million.
     private static final String SEEN = "WITH firsts AS (INSERT INTO import_job_seen (job_id, email_key, row_no) "
-            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL ORDER BY row_no "
+            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL ORDER BY email_key, row_no "
             + "ON CONFLICT DO NOTHING RETURNING row_no) "
             + "UPDATE import_stage s SET first = true FROM firsts f WHERE s.row_no = f.row_no";
     private static final String DUPLICATES = "UPDATE import_stage s SET error = 'duplicate email in file (first at row '"
@@ -48,12 +49,16 @@ public final class BatchWriter {
     private static final String MEMBERS = "WITH created AS (INSERT INTO member (subscription_id, email, first_name, "
             + "role, status) SELECT ?, email, name, 'idm_member', 'pending' FROM import_stage WHERE error IS NULL "
             + "ORDER BY email_key ON CONFLICT (subscription_id, lower(email)) DO NOTHING RETURNING id, lower(email) AS k) "
-            + "UPDATE import_stage s SET user_id = c.id FROM created c WHERE s.email_key = c.k AND s.error IS NULL";
+            + "UPDATE import_stage s SET user_id = c.id, created = true FROM created c WHERE s.email_key = c.k "
+            + "AND s.error IS NULL";
     private static final String EXISTING = "UPDATE import_stage s SET user_id = (SELECT m.id FROM member m "
             + "WHERE m.subscription_id = ? AND lower(m.email) = s.email_key) WHERE s.error IS NULL AND s.user_id IS NULL";
+    // A member created by this very transaction cannot be in the segment yet: a plain insert, cheaper than ON CONFLICT.
+    private static final String NEW_MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
+            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND created ORDER BY user_id";
     private static final String MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
-            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL ORDER BY user_id "
-            + "ON CONFLICT DO NOTHING";
+            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND NOT created "
+            + "ORDER BY user_id ON CONFLICT DO NOTHING";
     private static final String ERRORS = "INSERT INTO import_job_error (job_id, row_no, email, name, reason) "
             + "SELECT ?, row_no, email, name, error FROM import_stage WHERE error IS NOT NULL";
     private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "
@@ -89,15 +94,19 @@ public final class BatchWriter {
             update(c, SEEN, ps -> ps.setObject(1, job.id()));
             update(c, DUPLICATES, ps -> ps.setObject(1, job.id()));
             long created = update(c, MEMBERS, ps -> ps.setLong(1, job.subscriptionId()));
-            if (created < rows.size()) {
+            boolean someExisted = created < rows.size();
+            if (someExisted) {
                 // Some rows are rejected or name members that already exist: look those up by index.
                 update(c, EXISTING, ps -> ps.setLong(1, job.subscriptionId()));
             }
-            long memberships = !job.linksSegment() ? 0 : update(c, MEMBERSHIPS, ps -> {
-                    ps.setLong(1, job.segmentId());
-                    ps.setLong(2, job.subscriptionId());
-                    ps.setString(3, job.initiativeId());
-                });
+            long memberships = 0;
+            if (job.linksSegment()) {
+                memberships = update(c, NEW_MEMBERSHIPS, ps -> bindMembership(ps, job));
+                if (someExisted) {
+                    memberships += update(c, MEMBERSHIPS, ps -> bindMembership(ps, job));
+                }
+            }
+            long newMemberships = memberships;
             long failed = update(c, ERRORS, ps -> ps.setObject(1, job.id()));
             if (expectedProcessed < resultRows) {
                 update(c, RESULTS, ps -> {
@@ -110,18 +119,24 @@ public final class BatchWriter {
                 ps.setLong(1, n);
                 ps.setLong(2, n - failed);
                 ps.setLong(3, failed);
-                ps.setLong(4, memberships);
+                ps.setLong(4, newMemberships);
                 ps.setDouble(5, lease.toMillis() / 1000.0);
                 ps.setObject(6, job.id());
             });
             c.commit();
-            return new BatchResult(n, failed, memberships);
+            return new BatchResult(n, failed, newMemberships);
         } catch (SQLException | IOException | RuntimeException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    private static void bindMembership(PreparedStatement ps, ClaimedJob job) throws SQLException {
+        ps.setLong(1, job.segmentId());
+        ps.setLong(2, job.subscriptionId());
+        ps.setString(3, job.initiativeId());
     }
 
     private static void fence(Connection c, ClaimedJob job, long expectedProcessed) throws SQLException {

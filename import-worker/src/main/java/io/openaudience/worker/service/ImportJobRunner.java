@@ -173,7 +173,7 @@ public class ImportJobRunner {
         running.forEach((id, owner) -> {
             try {
                 if (!jobs.heartbeat(id, owner, config.lease())) {
-                    LOG.warnf("import job %s is no longer ours", id);
+                    LOG.debugf("import job %s is no longer ours (finished or taken over)", id);
                 }
             } catch (SQLException e) {
                 LOG.warnf(e, "heartbeat of import job %s failed", id);
