@@ -1,0 +1,51 @@
+package io.openaudience.worker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Business settings of the import worker. */
+@ConfigMapping(prefix = "import-worker")
+public interface WorkerConfig {
+
+    /** Rows written per database transaction (one COPY + a few set-based statements + the checkpoint). */
+    @WithDefault("50000")
+    int batchSize();
+
+    /** A batch is committed early when collecting it takes longer than this, so progress moves every few seconds. */
+    @WithDefault("2s")
+    Duration progressInterval();
+
+    /** How long a claimed job stays ours without a heartbeat; after that another worker may take it over. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often the leases of the jobs this instance is running are extended. */
+    @WithDefault("10s")
+    Duration heartbeat();
+
+    /** How often the sweeper looks for jobs whose lease expired (dead worker) or that are still queued. */
+    @WithDefault("5s")
+    Duration sweepInterval();
+
+    /** A queued job is left to its Kafka message this long before the sweeper takes it itself. */
+    @WithDefault("10s")
+    Duration queuedGrace();
+
+    /** Jobs this instance runs at the same time (Kafka-delivered and swept together). */
+    @WithDefault("2")
+    int concurrency();
+
+    /** Running jobs one subscription may hold at once across workers, so one tenant never takes every slot. */
+    @WithDefault("1")
+    int maxRunningPerTenant();
+
+    /** Claims of a job after which a job that keeps failing for unexpected reasons is marked failed. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Rows of a job whose results are kept for the job resource (inviteResults). */
+    @WithDefault("1000")
+    int resultRows();
+}

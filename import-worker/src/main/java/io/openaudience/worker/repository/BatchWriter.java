@@ -1,0 +1,215 @@
+package io.openaudience.worker.repository;
+
+import io.openaudience.worker.parse.ImportRow;
+import io.openaudience.worker.parse.RowValidator;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Writes one batch of an import set-based, in one transaction on a connection the caller holds: COPY into a session
+ * temp table, then a handful of INSERT … SELECT statements (duplicate keys, members, memberships, errors, results)
+ * and the job's counters, which double as the checkpoint. The transaction is fenced by the job's owner token and
+ * expected checkpoint, so a batch is counted exactly once even if a worker dies or loses its lease midway.
+ */
+public final class BatchWriter {
+
+    private static final Logger LOG = Logger.getLogger(BatchWriter.class);
+
+    /** Rows, rejected rows and new memberships a committed batch added to the job. */
+    public record BatchResult(long rows, long failed, long newMemberships) {
+    }
+
+    private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage (row_no BIGINT, email TEXT, "
+            + "email_key TEXT, name TEXT, error TEXT, first BOOLEAN NOT NULL DEFAULT false, user_id BIGINT, "
+            + "created BOOLEAN NOT NULL DEFAULT false) "
+            + "ON COMMIT DELETE ROWS";
+    private static final String FENCE = "SELECT processed FROM import_job WHERE id = ? AND lease_owner = ? "
+            + "AND status = 'running' FOR UPDATE";
+    // No statement below joins the batch to a big table: big tables are only reached by index probes (ON CONFLICT,
+    // correlated subqueries on a few rows), and joins are batch x batch, so a batch costs the same at row 10 million.
+    private static final String SEEN = "WITH firsts AS (INSERT INTO import_job_seen (job_id, email_key, row_no) "
+            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL ORDER BY email_key, row_no "
+            + "ON CONFLICT DO NOTHING RETURNING row_no) "
+            + "UPDATE import_stage s SET first = true FROM firsts f WHERE s.row_no = f.row_no";
+    private static final String DUPLICATES = "UPDATE import_stage s SET error = 'duplicate email in file (first at row '"
+            + " || (SELECT f.row_no FROM import_job_seen f WHERE f.job_id = ? AND f.email_key = s.email_key) || ')' "
+            + "WHERE s.error IS NULL AND NOT s.first";
+    private static final String MEMBERS = "WITH created AS (INSERT INTO member (subscription_id, email, first_name, "
+            + "role, status) SELECT ?, email, name, 'idm_member', 'pending' FROM import_stage WHERE error IS NULL "
+            + "ORDER BY email_key ON CONFLICT (subscription_id, lower(email)) DO NOTHING RETURNING id, lower(email) AS k) "
+            + "UPDATE import_stage s SET user_id = c.id, created = true FROM created c WHERE s.email_key = c.k "
+            + "AND s.error IS NULL";
+    private static final String EXISTING = "UPDATE import_stage s SET user_id = (SELECT m.id FROM member m "
+            + "WHERE m.subscription_id = ? AND lower(m.email) = s.email_key) WHERE s.error IS NULL AND s.user_id IS NULL";
+    // A member created by this very transaction cannot be in the segment yet: a plain insert, cheaper than ON CONFLICT.
+    private static final String NEW_MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
+            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND created ORDER BY user_id";
+    private static final String MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
+            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND NOT created "
+            + "ORDER BY user_id ON CONFLICT DO NOTHING";
+    private static final String ERRORS = "INSERT INTO import_job_error (job_id, row_no, email, name, reason) "
+            + "SELECT ?, row_no, email, name, error FROM import_stage WHERE error IS NOT NULL";
+    private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "
+            + "SELECT ?, row_no, user_id, left(email, 320), error FROM import_stage WHERE row_no <= ?";
+    private static final String PROGRESS = "UPDATE import_job SET processed = processed + ?, succeeded = succeeded + ?,"
+            + " failed = failed + ?, segment_count = segment_count + ?, "
+            + "lease_expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ?";
+
+    /** Longest email or name kept in the error report for a rejected row (binary garbage can be megabytes). */
+    private static final int MAX_REPORTED = 1000;
+
+    private final int resultRows;
+    private final Duration lease;
+
+    public BatchWriter(int resultRows, Duration lease) {
+        this.resultRows = resultRows;
+        this.lease = lease;
+    }
+
+    /**
+     * Writes the validated rows (numbered from {@code expectedProcessed + 1}) and commits; throws
+     * {@link LeaseLostException} after rolling back if the job is not ours at that checkpoint any more.
+     */
+    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows)
+            throws SQLException, IOException {
+        c.setAutoCommit(false);
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute(STAGE);
+            }
+            fence(c, job, expectedProcessed);
+            copy(c, rows);
+            update(c, SEEN, ps -> ps.setObject(1, job.id()));
+            update(c, DUPLICATES, ps -> ps.setObject(1, job.id()));
+            long created = update(c, MEMBERS, ps -> ps.setLong(1, job.subscriptionId()));
+            boolean someExisted = created < rows.size();
+            if (someExisted) {
+                // Some rows are rejected or name members that already exist: look those up by index.
+                update(c, EXISTING, ps -> ps.setLong(1, job.subscriptionId()));
+            }
+            long memberships = 0;
+            if (job.linksSegment()) {
+                memberships = update(c, NEW_MEMBERSHIPS, ps -> bindMembership(ps, job));
+                if (someExisted) {
+                    memberships += update(c, MEMBERSHIPS, ps -> bindMembership(ps, job));
+                }
+            }
+            long newMemberships = memberships;
+            long failed = update(c, ERRORS, ps -> ps.setObject(1, job.id()));
+            if (expectedProcessed < resultRows) {
+                update(c, RESULTS, ps -> {
+                    ps.setObject(1, job.id());
+                    ps.setLong(2, resultRows);
+                });
+            }
+            long n = rows.size();
+            update(c, PROGRESS, ps -> {
+                ps.setLong(1, n);
+                ps.setLong(2, n - failed);
+                ps.setLong(3, failed);
+                ps.setLong(4, newMemberships);
+                ps.setDouble(5, lease.toMillis() / 1000.0);
+                ps.setObject(6, job.id());
+            });
+            c.commit();
+            return new BatchResult(n, failed, newMemberships);
+        } catch (SQLException | IOException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void bindMembership(PreparedStatement ps, ClaimedJob job) throws SQLException {
+        ps.setLong(1, job.segmentId());
+        ps.setLong(2, job.subscriptionId());
+        ps.setString(3, job.initiativeId());
+    }
+
+    private static void fence(Connection c, ClaimedJob job, long expectedProcessed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FENCE)) {
+            ps.setObject(1, job.id());
+            ps.setString(2, job.owner());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getLong(1) != expectedProcessed) {
+                    throw new LeaseLostException(job.id());
+                }
+            }
+        }
+    }
+
+    private static void copy(Connection c, List<ImportRow> rows) throws SQLException, IOException {
+        long t0 = System.nanoTime();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        StringBuilder line = new StringBuilder(256);
+        try (OutputStream out = new PGCopyOutputStream(pg,
+                "COPY import_stage (row_no, email, email_key, name, error) FROM STDIN", 1 << 16)) {
+            for (ImportRow row : rows) {
+                line.setLength(0);
+                boolean ok = row.error() == null;
+                line.append(row.rowNo()).append('\t');
+                field(line, ok ? row.email() : reported(row.email())).append('\t');
+                field(line, ok ? RowValidator.key(row.email()) : null).append('\t');
+                field(line, ok ? row.name() : reported(row.name())).append('\t');
+                field(line, row.error()).append('\n');
+                out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        LOG.debugf("%5d ms  COPY %d rows", (System.nanoTime() - t0) / 1_000_000, rows.size());
+    }
+
+    private static String reported(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.length() > MAX_REPORTED ? value.substring(0, MAX_REPORTED) : value;
+        return v.replace('\u0000', '\uFFFD');
+    }
+
+    /** Appends a value in COPY text format: \N for null, backslash escapes for the separators. */
+    private static StringBuilder field(StringBuilder sb, String value) {
+        if (value == null) {
+            return sb.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> sb.append("\\\\");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> sb.append(ch);
+            }
+        }
+        return sb;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static long update(Connection c, String sql, Binder binder) throws SQLException {
+        long t0 = System.nanoTime();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeLargeUpdate();
+        } finally {
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("%5d ms  %s", (System.nanoTime() - t0) / 1_000_000, sql.substring(0, 40));
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.openaudience.worker.repository;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The import_job row's life cycle as the worker sees it: claim with a lease (by id for a Kafka message, or the
+ * fairest due job for the sweeper), heartbeat, finish, fail. Every write after the claim is fenced by the owner
+ * token, so a worker that lost its lease cannot touch a job another one has taken over.
+ */
+@ApplicationScoped
+public class ImportJobRepository {
+
+    private static final String CLAIM_SET = "UPDATE import_job j SET status = 'running', lease_owner = ?, "
+            + "lease_expires_at = now() + make_interval(secs => ?), attempts = j.attempts + 1, "
+            + "started_at = coalesce(j.started_at, now()), updated_at = now() FROM upload u ";
+    private static final String CLAIMABLE = "(j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < now()))";
+    private static final String TENANT_RUNNING = "(SELECT count(*) FROM import_job r WHERE r.subscription_id = "
+            + "%s.subscription_id AND r.status = 'running' AND r.lease_expires_at >= now() AND r.id <> %s.id)";
+    private static final String RETURNING = " RETURNING j.id, j.subscription_id, j.initiative_id, j.type, "
+            + "j.segment_id, j.upload_id, u.format, j.processed, j.attempts";
+
+    private static final String CLAIM_BY_ID = CLAIM_SET + "WHERE u.id = j.upload_id AND j.id = ? AND " + CLAIMABLE
+            + " AND " + TENANT_RUNNING.formatted("j", "j") + " < ?" + RETURNING;
+
+    // Fairness: among due jobs, the tenant with the fewest running jobs first, then the oldest job.
+    private static final String CLAIM_NEXT = CLAIM_SET + "WHERE u.id = j.upload_id AND " + CLAIMABLE
+            + " AND j.id = (SELECT c.id FROM import_job c WHERE c.status IN ('queued', 'running') AND "
+            + "((c.status = 'queued' AND c.created_at < now() - make_interval(secs => ?)) "
+            + "OR (c.status = 'running' AND c.lease_expires_at < now())) AND "
+            + TENANT_RUNNING.formatted("c", "c") + " < ? ORDER BY " + TENANT_RUNNING.formatted("c", "c")
+            + ", c.created_at LIMIT 1 FOR UPDATE OF c SKIP LOCKED)" + RETURNING;
+
+    private final DataSource dataSource;
+
+    public ImportJobRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Claims the job of a Kafka message if it is queued (or abandoned) and its tenant is under the cap. */
+    public Optional<ClaimedJob> claim(UUID jobId, String owner, Duration lease, int maxRunningPerTenant)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM_BY_ID)) {
+            ps.setString(1, owner);
+            ps.setDouble(2, lease.toMillis() / 1000.0);
+            ps.setObject(3, jobId);
+            ps.setInt(4, maxRunningPerTenant);
+            return read(ps, owner);
+        }
+    }
+
+    /** Claims the fairest due job: one whose lease expired (its worker died) or queued for longer than the grace. */
+    public Optional<ClaimedJob> claimNext(String owner, Duration lease, Duration queuedGrace, int maxRunningPerTenant)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM_NEXT)) {
+            ps.setString(1, owner);
+            ps.setDouble(2, lease.toMillis() / 1000.0);
+            ps.setDouble(3, queuedGrace.toMillis() / 1000.0);
+            ps.setInt(4, maxRunningPerTenant);
+            return read(ps, owner);
+        }
+    }
+
+    private static Optional<ClaimedJob> read(PreparedStatement ps, String owner) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            long segment = rs.getLong(5);
+            return Optional.of(new ClaimedJob(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3),
+                    rs.getString(4), rs.wasNull() ? null : segment, rs.getObject(6, UUID.class), rs.getString(7),
+                    rs.getLong(8), rs.getInt(9), owner));
+        }
+    }
+
+    /** Whether the job's segment still exists in the job's tenant. */
+    public boolean segmentExists(ClaimedJob job) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM segment WHERE id = ? AND subscription_id = ? AND initiative_id = ?")) {
+            ps.setLong(1, job.segmentId());
+            ps.setLong(2, job.subscriptionId());
+            ps.setString(3, job.initiativeId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Extends the lease of a job this worker still owns; false if it does not own it any more. */
+    public boolean heartbeat(UUID jobId, String owner, Duration lease) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_job SET lease_expires_at = now() + make_interval(secs => ?) "
+                        + "WHERE id = ? AND lease_owner = ? AND status = 'running'")) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setObject(2, jobId);
+            ps.setString(3, owner);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Ends the job: {@code completed}, or {@code completed_with_errors} if any row was rejected; total = rows read. */
+    public void complete(ClaimedJob job) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_job SET status = CASE WHEN failed > 0 THEN 'completed_with_errors' ELSE 'completed' "
+                        + "END, total = processed, finished_at = now(), updated_at = now(), lease_owner = NULL, "
+                        + "lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'running'")) {
+            ps.setObject(1, job.id());
+            ps.setString(2, job.owner());
+            if (ps.executeUpdate() != 1) {
+                throw new LeaseLostException(job.id());
+            }
+        }
+    }
+
+    /** Ends the job as failed with the reason; rows committed by earlier batches stay (and stay counted). */
+    public void fail(ClaimedJob job, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_job SET status = 'failed', failure_reason = ?, finished_at = now(), updated_at = now(),"
+                        + " lease_owner = NULL, lease_expires_at = NULL "
+                        + "WHERE id = ? AND lease_owner = ? AND status = 'running'")) {
+            ps.setString(1, reason);
+            ps.setObject(2, job.id());
+            ps.setString(3, job.owner());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Gives the lease back at once (after an unexpected error) so that the sweeper retries the job soon. */
+    public void release(ClaimedJob job) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_job SET lease_expires_at = now() WHERE id = ? AND lease_owner = ? "
+                        + "AND status = 'running'")) {
+            ps.setObject(1, job.id());
+            ps.setString(2, job.owner());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Drops the duplicate-detection keys of a job that is no longer running. */
+    public void purgeSeen(UUID jobId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM import_job_seen WHERE job_id = ? AND NOT EXISTS (SELECT 1 FROM import_job j "
+                        + "WHERE j.id = ? AND j.status IN ('queued', 'running'))")) {
+            ps.setObject(1, jobId);
+            ps.setObject(2, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Finished jobs of the last day that still have duplicate-detection keys (their worker died before purging). */
+    public java.util.List<UUID> finishedWithSeenKeys() throws SQLException {
+        java.util.List<UUID> ids = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT j.id FROM import_job j WHERE j.status IN ('completed', 'completed_with_errors', 'failed') "
+                        + "AND j.finished_at > now() - interval '1 day' "
+                        + "AND EXISTS (SELECT 1 FROM import_job_seen s WHERE s.job_id = j.id) LIMIT 10");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return ids;
+    }
+}
