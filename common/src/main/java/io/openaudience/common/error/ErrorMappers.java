@@ -67,6 +67,12 @@ public class ErrorMappers {
         return respond(uri, request, 400, "invalid_request", text, errors, null);
     }
 
+    /** Quarkus registers its own mapper for this subtype (a bare body without envelope); this one wins. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri, HttpServerRequest request) {
+        return json(e, uri, request);
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri, HttpServerRequest request) {
         return unauthenticated(uri, request);
