@@ -228,7 +228,7 @@ class EmailAcceptanceTest {
         as(sub, "DEE").body(mapOf("subject", "s".repeat(998), "body", maxBody))
                 .post("/api/v2/segments/{id}/send-email", segment).then().statusCode(202);
         as(sub, "DEE").body(mapOf("subject", "Hi", "body", "{#if firstName}Dear {firstName}{#else}Hello{/if} "
-                        + "<style>p { color: red; }</style>"))
+                        + "<style>p { color: red; }</style> an escaped \\{brace}"))
                 .post("/api/v2/segments/{id}/send-email", segment).then().statusCode(202);
     }
 
