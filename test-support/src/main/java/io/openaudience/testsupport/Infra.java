@@ -93,6 +93,30 @@ public final class Infra {
         return kafka.bootstrapServers();
     }
 
+    /**
+     * Stops the in-process Kafka broker (to test what producers do during an outage); the controller keeps running.
+     * {@link #startKafkaAgain()} restarts it on the same bootstrap address (the test kit rebinds the same port).
+     */
+    public static synchronized void stopKafka() {
+        kafkaBootstrap();
+        if (kafka == null) {
+            throw new IllegalStateException("an external Kafka (TEST_KAFKA_BOOTSTRAP) cannot be stopped by tests");
+        }
+        kafka.brokers().values().forEach(broker -> broker.shutdown());
+    }
+
+    public static synchronized void startKafkaAgain() {
+        if (kafka == null) {
+            throw new IllegalStateException("no in-process Kafka broker to restart");
+        }
+        try {
+            kafka.brokers().values().forEach(broker -> broker.startup());
+            kafka.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot restart the in-process Kafka broker", e);
+        }
+    }
+
     public static synchronized int smtpPort() {
         if (smtp == null) {
             startSmtp(0);

@@ -1,0 +1,216 @@
+package io.openaudience.segments.messaging;
+
+import io.openaudience.segments.config.OutboxConfig;
+import io.openaudience.segments.repository.OutboxRepository;
+import io.openaudience.segments.repository.OutboxRepository.OutboxRow;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes committed outbox rows to Kafka, each to its row's topic with its row's key, and marks a row published
+ * only after the broker acknowledged it; failures are counted and retried with backoff, so nothing is lost while
+ * Kafka is down. Safe with several replicas (rows are claimed with SKIP LOCKED) and keeps the order of each key.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    private final OutboxRepository outbox;
+    private final OutboxConfig config;
+    private final String bootstrapServers;
+    private KafkaProducer<String, String> producer;
+
+    public OutboxRelay(OutboxRepository outbox, OutboxConfig config,
+                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.outbox = outbox;
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * One relay tick on a worker thread (the producer may block while the broker is unreachable): drains the due
+     * rows batch by batch, and stops at the first failure so a Kafka outage costs one bounded attempt per tick.
+     */
+    @Scheduled(every = "${segments.outbox.poll-interval:1s}", delay = 2, delayUnit = TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        if (!config.enabled()) {
+            return;
+        }
+        try {
+            while (relayOnce() == Outcome.MORE) {
+                // keep draining while full batches go through
+            }
+        } catch (RuntimeException e) {
+            // A database hiccup: rows stay pending (their lease expires) and the next tick tries again.
+            LOG.warnf(e, "outbox relay round failed");
+        }
+    }
+
+    /** Claims one batch and publishes it; tells whether another batch may be waiting. */
+    Outcome relayOnce() {
+        List<OutboxRow> rows = outbox.claim(config.batchSize(), config.lease()).await().atMost(awaitLimit());
+        if (rows.isEmpty()) {
+            return Outcome.IDLE;
+        }
+        // Rows of one key go out one after the other, each only after the previous one was acknowledged; keys are
+        // independent of each other, so round i sends the i-th pending row of every key at once.
+        Map<String, List<OutboxRow>> byKey = new LinkedHashMap<>();
+        for (OutboxRow row : rows) {
+            byKey.computeIfAbsent(row.topic() + '\u0000' + row.key(), k -> new ArrayList<>()).add(row);
+        }
+        List<Long> published = new ArrayList<>();
+        List<OutboxRow> failed = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<Long> unsent = new ArrayList<>();
+        Map<String, Iterator<OutboxRow>> queues = new LinkedHashMap<>();
+        byKey.forEach((key, list) -> queues.put(key, list.iterator()));
+        while (!queues.isEmpty()) {
+            Map<String, OutboxRow> round = new LinkedHashMap<>();
+            Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, Iterator<OutboxRow>>> it = queues.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Iterator<OutboxRow>> queue = it.next();
+                if (!queue.getValue().hasNext()) {
+                    it.remove();
+                    continue;
+                }
+                OutboxRow row = queue.getValue().next();
+                round.put(queue.getKey(), row);
+                sends.put(queue.getKey(), send(row));
+            }
+            for (Map.Entry<String, CompletableFuture<Void>> sent : sends.entrySet()) {
+                OutboxRow row = round.get(sent.getKey());
+                String error = outcome(sent.getValue());
+                if (error == null) {
+                    published.add(row.id());
+                } else {
+                    failed.add(row);
+                    errors.add(error);
+                    // The rest of this key waits: sending it now would overtake the failed row.
+                    queues.remove(sent.getKey()).forEachRemaining(r -> unsent.add(r.id()));
+                }
+            }
+        }
+        outbox.markPublished(published).await().atMost(awaitLimit());
+        for (int i = 0; i < failed.size(); i++) {
+            OutboxRow row = failed.get(i);
+            outbox.markFailed(row.id(), errors.get(i), backoff(row.attempts() + 1)).await().atMost(awaitLimit());
+        }
+        outbox.release(unsent).await().atMost(awaitLimit());
+        if (!failed.isEmpty()) {
+            LOG.warnf("outbox relay: %d published, %d failed (%s), %d deferred", published.size(), failed.size(),
+                    errors.get(0), unsent.size());
+            resetProducer();
+            return Outcome.FAILED;
+        }
+        LOG.debugf("outbox relay: %d published", published.size());
+        return rows.size() >= config.batchSize() ? Outcome.MORE : Outcome.IDLE;
+    }
+
+    private CompletableFuture<Void> send(OutboxRow row) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            producer().send(new ProducerRecord<>(row.topic(), row.key(), row.payload()), (metadata, error) -> {
+                if (error == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /** Waits for the broker's answer; null when acknowledged, else the reason. */
+    private String outcome(CompletableFuture<Void> send) {
+        try {
+            send.get(config.sendTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return describe(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "no acknowledgement within " + config.sendTimeout();
+        }
+    }
+
+    /** Exponential: base, 2·base, 4·base … capped at the configured maximum. */
+    Duration backoff(int attempts) {
+        long base = config.backoffBase().toMillis();
+        long max = config.backoffMax().toMillis();
+        long delay = base << Math.min(Math.max(attempts - 1, 0), 20);
+        return Duration.ofMillis(Math.min(delay, max));
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            int timeout = (int) config.sendTimeout().toMillis();
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, "segments-outbox-relay");
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            // Acknowledged means replicated; idempotence keeps one key's records in order within a partition.
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            // Bounded waits: an unreachable broker must turn into a recorded failed attempt, not a stuck relay.
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(timeout / 2, 1000));
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            producer = new KafkaProducer<>(props);
+        }
+        return producer;
+    }
+
+    /** After a failure start from a fresh producer, so no state of the outage (e.g. expired batches) carries over. */
+    private synchronized void resetProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        resetProducer();
+    }
+
+    private Duration awaitLimit() {
+        return Duration.ofSeconds(30);
+    }
+
+    private static String describe(Throwable error) {
+        String text = error.getClass().getSimpleName() + ": " + error.getMessage();
+        return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    }
+
+    /** What a relay round found. */
+    enum Outcome {
+        IDLE, MORE, FAILED
+    }
+}

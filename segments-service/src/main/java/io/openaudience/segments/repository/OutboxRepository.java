@@ -1,0 +1,101 @@
+package io.openaudience.segments.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The transactional outbox: writers append a row in their own transaction; the relay claims due rows, publishes
+ * them and marks them. The table is service-wide, not tenant data, so these queries do not filter on a tenant.
+ */
+@ApplicationScoped
+public class OutboxRepository {
+
+    /**
+     * Claims due rows in id order, skipping rows another replica holds, and leaves out any row whose key still has
+     * an earlier unpublished row outside this claim (held by another replica or waiting for its retry): publishing
+     * it now would overtake that row. Claimed rows are leased by pushing next_attempt_at forward, so the claim
+     * commits at once and publishing happens outside any transaction.
+     */
+    private static final String CLAIM = """
+            WITH due AS (
+                SELECT id FROM segments.outbox
+                WHERE published_at IS NULL AND next_attempt_at <= now()
+                ORDER BY id LIMIT $1
+                FOR UPDATE SKIP LOCKED
+            ), ready AS (
+                SELECT o.id FROM segments.outbox o JOIN due d ON d.id = o.id
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM segments.outbox e
+                    WHERE e.published_at IS NULL AND e.topic = o.topic AND e.message_key = o.message_key
+                      AND e.id < o.id AND e.id NOT IN (SELECT id FROM due))
+            )
+            UPDATE segments.outbox o SET next_attempt_at = now() + make_interval(secs => $2)
+            FROM ready r WHERE o.id = r.id
+            RETURNING o.id, o.topic, o.message_key, o.payload, o.attempts
+            """;
+
+    private final Pool pool;
+
+    public OutboxRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Appends a message in the caller's transaction; it is published only if that transaction commits. */
+    public Uni<Void> append(SqlClient client, String topic, String key, String payload) {
+        return client.preparedQuery("INSERT INTO segments.outbox (topic, message_key, payload) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(topic, key, payload))
+                .replaceWithVoid();
+    }
+
+    /** Claims up to {@code limit} due rows for {@code lease}; the result is in id order. */
+    public Uni<List<OutboxRow>> claim(int limit, Duration lease) {
+        return pool.withTransaction(conn -> conn.preparedQuery(CLAIM)
+                .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
+                .map(rows -> {
+                    List<OutboxRow> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(new OutboxRow(r.getLong("id"), r.getString("topic"),
+                            r.getString("message_key"), r.getString("payload"), r.getInteger("attempts"))));
+                    list.sort((a, b) -> Long.compare(a.id(), b.id()));
+                    return list;
+                }));
+    }
+
+    public Uni<Void> markPublished(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("UPDATE segments.outbox SET published_at = now(), last_error = NULL "
+                        + "WHERE id = ANY($1) AND published_at IS NULL")
+                .execute(Tuple.of(ids.toArray(new Long[0])))
+                .replaceWithVoid();
+    }
+
+    /** Records a failed attempt and when to try again. */
+    public Uni<Void> markFailed(long id, String error, Duration retryIn) {
+        return pool.preparedQuery("UPDATE segments.outbox SET attempts = attempts + 1, last_error = $2, "
+                        + "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1")
+                .execute(Tuple.of(id, error, retryIn.toMillis() / 1000.0))
+                .replaceWithVoid();
+    }
+
+    /** Gives claimed rows back unpublished (an earlier row of their key failed), without counting an attempt. */
+    public Uni<Void> release(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("UPDATE segments.outbox SET next_attempt_at = now() WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(new Long[0])))
+                .replaceWithVoid();
+    }
+
+    /** A claimed outbox row. */
+    public record OutboxRow(long id, String topic, String key, String payload, int attempts) {
+    }
+}

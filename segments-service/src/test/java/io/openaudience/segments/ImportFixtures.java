@@ -1,0 +1,129 @@
+package io.openaudience.segments;
+
+import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.TestTokens;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import static io.restassured.RestAssured.given;
+
+/** What the import tests share: tenants, segments and job rows written over JDBC, and a plain Kafka consumer. */
+public final class ImportFixtures {
+
+    public static final String INITIATIVE = "DEE";
+
+    private ImportFixtures() {
+    }
+
+    /** A subscription no other test uses, so row counts per tenant are exact. */
+    public static long freshSubscription() {
+        return 1_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+    }
+
+    public static RequestSpecification as(long subscription, String initiative) {
+        return given().auth().oauth2(TestTokens.shorterLoop(subscription, initiative)).header("initiativeId", initiative);
+    }
+
+    public static long segment(long subscription, String initiative, String value) throws SQLException {
+        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES (?, ?, ?) RETURNING id")) {
+            ps.setLong(1, subscription);
+            ps.setString(2, initiative);
+            ps.setString(3, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public static long count(String sql, Object... args) throws SQLException {
+        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public static void execute(String sql, Object... args) throws SQLException {
+        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.execute();
+        }
+    }
+
+    public static UUID jobId(Response accepted) {
+        return UUID.fromString(accepted.path("data.jobId"));
+    }
+
+    /** Waits until the condition holds or fails the test after the timeout. */
+    public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    /** Reads `topic` from the beginning with a new group until a record with this key shows up. */
+    public static ConsumerRecord<String, String> consume(String topic, String key, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long end = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < end) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record with key " + key + " on " + topic);
+    }
+
+    /** The stored upload of a job, reassembled from its chunks in order. */
+    public static byte[] storedUpload(UUID jobId) throws SQLException {
+        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT ch.data FROM segments.upload_chunk ch JOIN segments.import_job j ON j.upload_id = ch.upload_id "
+                        + "WHERE j.id = ? ORDER BY ch.seq")) {
+            ps.setObject(1, jobId);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.writeBytes(rs.getBytes(1));
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+}
