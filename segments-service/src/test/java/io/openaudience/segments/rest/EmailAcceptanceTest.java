@@ -1,31 +1,31 @@
 package io.openaudience.segments.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.EmailRequestMessage.Recipient;
 import io.openaudience.common.messaging.Topics;
-import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
+import static io.openaudience.segments.EmailFixtures.as;
+import static io.openaudience.segments.EmailFixtures.bulkMembers;
+import static io.openaudience.segments.EmailFixtures.chunks;
+import static io.openaudience.segments.EmailFixtures.count;
+import static io.openaudience.segments.EmailFixtures.execute;
+import static io.openaudience.segments.EmailFixtures.freshSubscription;
+import static io.openaudience.segments.EmailFixtures.link;
+import static io.openaudience.segments.EmailFixtures.member;
+import static io.openaudience.segments.EmailFixtures.requestRow;
+import static io.openaudience.segments.EmailFixtures.segment;
+import static io.openaudience.segments.EmailFixtures.userIds;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -43,16 +43,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class EmailAcceptanceTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicLong SUBSCRIPTIONS = new AtomicLong(
-            ThreadLocalRandom.current().nextLong(1_000_000_000L, 8_000_000_000L));
     private static final String BODY = "<p>Hello {firstName}, this goes to {email}.</p>";
 
     // ---- segment mail ----------------------------------------------------------------------------------------
 
     @Test
     void segmentMailFreezesTheMembersIntoOneChunk() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long segment = segment(sub, "DEE", "Beta testers");
         long other = segment(sub, "DEE", "Others");
         long ada = member(sub, "ada@example.com", "Ada Lovelace", "active");
@@ -115,7 +112,7 @@ class EmailAcceptanceTest {
 
     @Test
     void aSegmentOf1201MembersIsCutIntoChunksOf500() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long segment = segment(sub, "DEE", "Big");
         List<Long> members = bulkMembers(sub, "DEE", segment, 1201);
 
@@ -139,7 +136,7 @@ class EmailAcceptanceTest {
 
     @Test
     void exactly500MembersMakeOneChunk() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long segment = segment(sub, "DEE", "Five hundred");
         bulkMembers(sub, "DEE", segment, 500);
         UUID id = UUID.fromString(as(sub, "DEE").body(Map.of("subject", "Hi", "body", BODY))
@@ -154,10 +151,10 @@ class EmailAcceptanceTest {
 
     @Test
     void segmentOfAnotherTenantOrUnknownIs404AndWritesNothing() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long theirs = segment(sub, "MGMT", "Management");
         link(theirs, sub, "MGMT", member(sub, "m@example.com", "M", "active"));
-        long otherSub = SUBSCRIPTIONS.incrementAndGet();
+        long otherSub = freshSubscription();
         long foreign = segment(otherSub, "DEE", "Foreign");
         link(foreign, otherSub, "DEE", member(otherSub, "f@example.com", "F", "active"));
 
@@ -181,7 +178,7 @@ class EmailAcceptanceTest {
 
     @Test
     void anEmptySegmentIs400NamingTheSegment() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long empty = segment(sub, "DEE", "Empty");
         nothingWritten(() -> as(sub, "DEE").body(Map.of("subject", "Hi", "body", BODY))
                 .post("/api/v2/segments/{id}/send-email", empty)
@@ -193,7 +190,7 @@ class EmailAcceptanceTest {
 
     @Test
     void invalidSubjectOrBodyIs400NamingTheField() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long segment = segment(sub, "DEE", "Valid");
         link(segment, sub, "DEE", member(sub, "v@example.com", "V", "active"));
         String tooLong = "s".repeat(999);
@@ -234,7 +231,7 @@ class EmailAcceptanceTest {
 
     @Test
     void authenticationAndInitiativeAreChecked() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long segment = segment(sub, "DEE", "Auth");
         long ada = member(sub, "ada@example.com", "Ada", "pending");
         link(segment, sub, "DEE", ada);
@@ -270,7 +267,7 @@ class EmailAcceptanceTest {
 
     @Test
     void selectedMembersAreMailedWhateverTheirStatus() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long ada = member(sub, "ada@example.com", "Ada", "active");
         long bob = member(sub, "bob@example.com", "Bob", "pending");
         member(sub, "cy@example.com", "Cy", "active");
@@ -297,9 +294,9 @@ class EmailAcceptanceTest {
 
     @Test
     void usersOfAnotherSubscriptionOrUnknownAre404NamedAndNotMailed() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long ada = member(sub, "ada@example.com", "Ada", "pending");
-        long otherSub = SUBSCRIPTIONS.incrementAndGet();
+        long otherSub = freshSubscription();
         long stranger = member(otherSub, "stranger@example.com", "Stranger", "pending");
         long missing = stranger + 1_000_000;
         nothingWritten(() -> {
@@ -319,7 +316,7 @@ class EmailAcceptanceTest {
 
     @Test
     void invalidSelectedRequestsAre400NamingTheField() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long ada = member(sub, "ada@example.com", "Ada", "pending");
         List<Long> withNull = new ArrayList<>();
         withNull.add(ada);
@@ -353,7 +350,7 @@ class EmailAcceptanceTest {
 
     @Test
     void reInviteMailsOnlyPendingMembersAndCountsTheRestAsSkipped() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long ada = member(sub, "ada@example.com", "Ada", "pending");
         long bob = member(sub, "bob@example.com", "Bob", "active");
         long cy = member(sub, "cy@example.com", "Cy", "pending");
@@ -386,7 +383,7 @@ class EmailAcceptanceTest {
 
     @Test
     void reInviteWithNoPendingMemberIs400() throws Exception {
-        long sub = SUBSCRIPTIONS.incrementAndGet();
+        long sub = freshSubscription();
         long bob = member(sub, "bob@example.com", "Bob", "active");
         nothingWritten(() -> as(sub, "DEE").body(Map.of("users", List.of(bob)))
                 .put("/api/v2/idea-manager/bulk-re-invite")
@@ -402,12 +399,6 @@ class EmailAcceptanceTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
-
-    private static RequestSpecification as(long subscription, String initiative, String... allowed) {
-        String[] initiatives = allowed.length == 0 ? new String[]{initiative} : allowed;
-        return given().auth().oauth2(TestTokens.shorterLoop(subscription, initiatives))
-                .header("initiativeId", initiative).contentType("application/json");
-    }
 
     private static Map<String, Object> mapOf(Object... pairs) {
         Map<String, Object> map = new HashMap<>();
@@ -426,126 +417,5 @@ class EmailAcceptanceTest {
         long outboxAfter = count("SELECT count(*) FROM segments.outbox WHERE topic = '" + Topics.EMAIL_REQUESTS + "'");
         assertEquals(requestsBefore, requestsAfter, "email_request rows written by a rejected request");
         assertEquals(outboxBefore, outboxAfter, "outbox rows written by a rejected request");
-    }
-
-    private static long segment(long sub, String initiative, String value) throws SQLException {
-        return insertReturningId("INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES (?, ?, ?)"
-                + " RETURNING id", sub, initiative, value);
-    }
-
-    private static long member(long sub, String email, String name, String status) throws SQLException {
-        return insertReturningId("INSERT INTO segments.member (subscription_id, email, first_name, status)"
-                + " VALUES (?, ?, ?, ?) RETURNING id", sub, email, name, status);
-    }
-
-    private static void link(long segment, long sub, String initiative, long... users) throws SQLException {
-        for (long user : users) {
-            execute("INSERT INTO segments.user_segment (segment_id, user_id, subscription_id, initiative_id)"
-                    + " VALUES (?, ?, ?, ?)", segment, user, sub, initiative);
-        }
-    }
-
-    /** {@code n} members linked to the segment in one statement; their ids in ascending order. */
-    private static List<Long> bulkMembers(long sub, String initiative, long segment, int n) throws SQLException {
-        execute("WITH m AS (INSERT INTO segments.member (subscription_id, email, first_name)"
-                + " SELECT ?, 'bulk' || g || '@example.com', 'Bulk ' || g FROM generate_series(1, ?) g RETURNING id)"
-                + " INSERT INTO segments.user_segment (segment_id, user_id, subscription_id, initiative_id)"
-                + " SELECT ?, id, ?, ? FROM m", sub, n, segment, sub, initiative);
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT id FROM segments.member WHERE subscription_id = ?"
-                     + " ORDER BY id")) {
-            s.setLong(1, sub);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        assertEquals(n, ids.size());
-        return ids;
-    }
-
-    /**
-     * The outbox chunks of a request in publishing order. Each payload must deserialize into the record and
-     * serialize back to the same JSON, so its field names are exactly the record's.
-     */
-    private static List<EmailRequestMessage> chunks(UUID id) throws Exception {
-        List<EmailRequestMessage> chunks = new ArrayList<>();
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT topic, payload FROM segments.outbox"
-                     + " WHERE message_key = ? ORDER BY id")) {
-            s.setString(1, id.toString());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    assertEquals(Topics.EMAIL_REQUESTS, rs.getString("topic"));
-                    String payload = rs.getString("payload");
-                    EmailRequestMessage message = JSON.readValue(payload, EmailRequestMessage.class);
-                    JsonNode roundTrip = JSON.readTree(JSON.writeValueAsString(message));
-                    assertEquals(roundTrip, JSON.readTree(payload), "payload fields differ from EmailRequestMessage");
-                    chunks.add(message);
-                }
-            }
-        }
-        return chunks;
-    }
-
-    private static List<Long> userIds(List<EmailRequestMessage> chunks) {
-        return chunks.stream().flatMap(c -> c.recipients().stream()).map(Recipient::userId)
-                .collect(Collectors.toList());
-    }
-
-    private static Map<String, Object> requestRow(UUID id) throws SQLException {
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT * FROM segments.email_request WHERE id = ?")) {
-            s.setObject(1, id);
-            try (ResultSet rs = s.executeQuery()) {
-                assertTrue(rs.next(), "no email_request row " + id);
-                Map<String, Object> row = new HashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-                }
-                return row;
-            }
-        }
-    }
-
-    private static long count(String sql) {
-        try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long insertReturningId(String sql, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static void execute(String sql, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            s.execute();
-        }
-    }
-
-    /** V1's membership-count triggers name `segment` unqualified, so the connection works inside the schema. */
-    private static Connection connect() throws SQLException {
-        Connection c = Infra.connect();
-        c.createStatement().execute("SET search_path TO segments");
-        return c;
-    }
-
-    private static void bind(PreparedStatement s, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            s.setObject(i + 1, params[i]);
-        }
     }
 }
