@@ -94,7 +94,8 @@ public class EmailRequestRepository {
     }
 
     /**
-     * Freezes the recipients of a request into outbox chunks on {@code topic} (`email-requests`), keyed by the notification id.
+     * Freezes the recipients of a request into outbox chunks on {@code topic} (`email-requests`), keyed by the
+     * notification id.
      * {@code source} is the segment id for {@link EmailKind#SEGMENT}, the member ids otherwise.
      */
     public Uni<Frozen> freeze(SqlClient client, String topic, UUID notificationId, Tenant tenant, EmailKind kind,
