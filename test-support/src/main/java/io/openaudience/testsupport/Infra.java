@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -71,13 +72,6 @@ public final class Infra {
             return external;
         }
         if (kafka == null) {
-            // Observed here: during JVM shutdown the in-process broker (never closed, it lives for the JVM) calls
-            // Exit.halt(1), and the non-zero exit fails the surefire fork after every test passed. In tests the
-            // broker must never end the JVM, so halt/exit only leave a line on stderr.
-            org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) ->
-                    System.err.println("in-process Kafka asked to halt (" + status + "): " + message));
-            org.apache.kafka.common.utils.Exit.setExitProcedure((status, message) ->
-                    System.err.println("in-process Kafka asked to exit (" + status + "): " + message));
             try {
                 KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -89,6 +83,13 @@ public final class Infra {
                         .setConfigProp("num.partitions", "4")
                         .setConfigProp("auto.create.topics.enable", "true")
                         .build();
+                // The test kit deletes its directories in a JVM shutdown hook while the broker, never closed, may
+                // still write; losing its metadata log dir makes the broker call Exit.halt(1), and the test JVM
+                // then ends with status 1 although every test passed (surefire: "Error occurred in starting fork").
+                Exit.setHaltProcedure((status, message) ->
+                        System.err.println("in-process Kafka asked to halt (" + status + "): " + message));
+                Exit.setExitProcedure((status, message) ->
+                        System.err.println("in-process Kafka asked to exit (" + status + "): " + message));
                 cluster.format();
                 cluster.startup();
                 cluster.waitForReadyBrokers();

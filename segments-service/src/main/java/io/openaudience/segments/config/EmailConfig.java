@@ -1,0 +1,31 @@
+package io.openaudience.segments.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Set;
+
+/** Limits of the email requests segments-service accepts (`segments.email.*`). */
+@ConfigMapping(prefix = "segments.email")
+public interface EmailConfig {
+
+    /** Topic the outbox relay publishes the chunks to (notification-service consumes it). */
+    @WithDefault("email-requests")
+    String topic();
+
+    /** Largest accepted subject, in characters (RFC 5322 caps a header line at 998). */
+    @WithDefault("998")
+    int maxSubjectLength();
+
+    /** Largest accepted HTML body, in UTF-8 bytes; it is copied into every chunk of the request. */
+    @WithDefault("262144")
+    int maxBodyBytes();
+
+    /** Most user ids one selected-members or re-invite request may name. */
+    @WithDefault("100000")
+    int maxSelectedUsers();
+
+    /** Qute placeholders a subject or body may use; notification-service fills exactly these per recipient. */
+    @WithDefault("firstName,email")
+    Set<String> placeholders();
+}

@@ -1,0 +1,134 @@
+package io.openaudience.segments.repository;
+
+import io.openaudience.common.messaging.EmailRequestMessage;
+import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.EmailKind;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * SQL of the email acceptance path: tenant checks on segments and members, and the set-based statement that
+ * freezes the recipients into `email-requests` outbox chunks. Every statement filters on the tenant and runs on
+ * the caller's connection, so the caller decides the transaction.
+ */
+@ApplicationScoped
+public class EmailRequestRepository {
+
+    /** Members of a segment of the tenant; the segment and membership keys both carry the tenant. */
+    private static final String SEGMENT_MEMBERS = """
+            FROM segments.user_segment us JOIN segments.member m ON m.id = us.user_id
+            WHERE us.segment_id = $8 AND us.subscription_id = $2::bigint AND us.initiative_id = $3::text
+              AND m.subscription_id = $2::bigint""";
+    /** Picked members of the subscription, whatever their status; ANY() also drops duplicate ids. */
+    private static final String SELECTED_MEMBERS = """
+            FROM segments.member m WHERE m.subscription_id = $2::bigint AND m.id = ANY($8::bigint[])""";
+    private static final String PENDING_MEMBERS = SELECTED_MEMBERS + " AND m.status = 'pending'";
+
+    /*
+     * One statement, whatever the number of recipients: PostgreSQL numbers the recipients, groups them by
+     * 500 and builds each chunk's JSON (field names = the Jackson form of EmailRequestMessage), so the service
+     * never holds the list. Only two numbers come back.
+     */
+    private static final String FREEZE = """
+            WITH r AS (
+                SELECT m.id, m.email, m.first_name, row_number() OVER (ORDER BY m.id) - 1 AS rn
+                %s
+            ), t AS (
+                SELECT count(*) AS n FROM r
+            ), c AS (
+                SELECT rn / $9::bigint AS chunk,
+                       json_agg(json_build_object('userId', id, 'email', email, 'firstName', first_name)
+                                ORDER BY rn) AS recipients
+                FROM r GROUP BY rn / $9::bigint
+            ), ins AS (
+                INSERT INTO segments.outbox (topic, message_key, payload)
+                SELECT $7::text, $1::text, json_build_object(
+                           'notificationId', $1::text, 'subscriptionId', $2::bigint, 'initiativeId', $3::text,
+                           'kind', $4::text, 'subject', $5::text, 'body', $6::text,
+                           'chunk', c.chunk, 'chunks', (t.n + $9::bigint - 1) / $9::bigint,
+                           'totalRecipients', t.n, 'recipients', c.recipients)::text
+                FROM c CROSS JOIN t ORDER BY c.chunk
+                RETURNING 1
+            )
+            SELECT (SELECT n FROM t) AS recipients, (SELECT count(*) FROM ins) AS chunks""";
+
+    /** How many distinct ids were given, which of them are not members of the subscription, how many pending. */
+    private static final String CHECK_USERS = """
+            SELECT count(*) FILTER (WHERE m.id IS NULL) AS unknown,
+                   (array_agg(u.id ORDER BY u.id) FILTER (WHERE m.id IS NULL))[1:$3] AS unknown_sample,
+                   count(*) FILTER (WHERE m.status = 'pending') AS pending,
+                   count(*) FILTER (WHERE m.status <> 'pending') AS not_pending
+            FROM (SELECT DISTINCT unnest($1::bigint[]) AS id) u
+            LEFT JOIN segments.member m ON m.id = u.id AND m.subscription_id = $2""";
+
+    private static final String INSERT_REQUEST = """
+            INSERT INTO segments.email_request
+                (id, subscription_id, initiative_id, kind, subject, body, segment_id, recipients, skipped, chunks)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+
+    /** The segment exists in the tenant; another tenant's segment reads as missing. */
+    public Uni<Boolean> segmentExists(SqlClient client, Tenant tenant, long segmentId) {
+        return client.preparedQuery("SELECT 1 FROM segments.segment WHERE id = $1 AND subscription_id = $2"
+                        + " AND initiative_id = $3")
+                .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId()))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** Sorts the given ids into unknown (not a member of the subscription), pending and other members. */
+    public Uni<UserCheck> checkUsers(SqlClient client, Tenant tenant, Long[] userIds, int unknownSample) {
+        return client.preparedQuery(CHECK_USERS)
+                .execute(Tuple.of(userIds, tenant.subscriptionId(), unknownSample))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Long[] sample = row.getArrayOfLongs("unknown_sample");
+                    return new UserCheck(row.getLong("unknown"), sample == null ? List.of() : Arrays.asList(sample),
+                            row.getLong("pending"), row.getLong("not_pending"));
+                });
+    }
+
+    /**
+     * Freezes the recipients of a request into outbox chunks on {@code topic} (`email-requests`), keyed by the
+     * notification id.
+     * {@code source} is the segment id for {@link EmailKind#SEGMENT}, the member ids otherwise.
+     */
+    public Uni<Frozen> freeze(SqlClient client, String topic, UUID notificationId, Tenant tenant, EmailKind kind,
+                              String subject, String body, Object source) {
+        String from = switch (kind) {
+            case SEGMENT -> SEGMENT_MEMBERS;
+            case SELECTED -> SELECTED_MEMBERS;
+            case REINVITE -> PENDING_MEMBERS;
+        };
+        Tuple params = Tuple.tuple().addValue(notificationId.toString()).addValue(tenant.subscriptionId())
+                .addValue(tenant.initiativeId()).addValue(kind.wire()).addValue(subject).addValue(body)
+                .addValue(topic).addValue(source).addValue((long) EmailRequestMessage.MAX_RECIPIENTS);
+        return client.preparedQuery(FREEZE.formatted(from)).execute(params)
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Frozen(row.getLong("recipients"), row.getLong("chunks").intValue());
+                });
+    }
+
+    /** The request's header row, in the same transaction as its chunks. */
+    public Uni<Void> insertRequest(SqlClient client, UUID notificationId, Tenant tenant, EmailKind kind,
+                                   String subject, String body, Long segmentId, Frozen frozen, long skipped) {
+        Tuple params = Tuple.tuple().addValue(notificationId).addValue(tenant.subscriptionId())
+                .addValue(tenant.initiativeId()).addValue(kind.wire()).addValue(subject).addValue(body)
+                .addValue(segmentId).addValue(frozen.recipients()).addValue(skipped).addValue(frozen.chunks());
+        return client.preparedQuery(INSERT_REQUEST).execute(params).replaceWithVoid();
+    }
+
+    /** The given ids sorted against the subscription's members. */
+    public record UserCheck(long unknown, List<Long> unknownSample, long pending, long notPending) {
+    }
+
+    /** What the freeze wrote: recipients in total and the number of chunks. */
+    public record Frozen(long recipients, int chunks) {
+    }
+}

@@ -1,0 +1,197 @@
+package io.openaudience.segments.service;
+
+import io.openaudience.common.error.ApiException;
+import io.openaudience.common.error.FieldError;
+import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.EmailAcceptance;
+import io.openaudience.segments.EmailKind;
+import io.openaudience.segments.config.EmailConfig;
+import io.openaudience.segments.repository.EmailRequestRepository;
+import io.openaudience.segments.repository.EmailRequestRepository.Frozen;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Expression;
+import io.quarkus.qute.TemplateException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Accepts email requests (segment mail, selected-members mail, re-invites): validates them, freezes the recipients
+ * and writes the request row plus its `email-requests` outbox chunks in one transaction.
+ */
+@ApplicationScoped
+public class EmailRequestService {
+
+    /** How many unknown user ids a 404 names; the rest are only counted. */
+    private static final int UNKNOWN_IDS_NAMED = 20;
+    /** Only parses, never renders: notification-service renders with its own engine and the same syntax. */
+    private static final Engine QUTE = Engine.builder().addDefaults().build();
+
+    private final Pool pool;
+    private final EmailRequestRepository requests;
+    private final EmailConfig config;
+
+    public EmailRequestService(Pool pool, EmailRequestRepository requests, EmailConfig config) {
+        this.pool = pool;
+        this.requests = requests;
+        this.config = config;
+    }
+
+    /** Mails every member the segment has now; later membership changes do not reach this request. */
+    public Uni<EmailAcceptance> sendToSegment(Tenant tenant, long segmentId, String subject, String body) {
+        rejectIfAny(content(subject, body));
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(conn -> requests.segmentExists(conn, tenant, segmentId)
+                .chain(exists -> {
+                    if (!exists) {
+                        throw ApiException.notFound("segment");
+                    }
+                    return requests.freeze(conn, config.topic(), id, tenant, EmailKind.SEGMENT, subject, body,
+                            segmentId);
+                })
+                .chain(frozen -> {
+                    if (frozen.recipients() == 0) {
+                        throw ApiException.badRequest("segment", "the segment has no members");
+                    }
+                    return requests.insertRequest(conn, id, tenant, EmailKind.SEGMENT, subject, body, segmentId,
+                                    frozen, 0)
+                            .replaceWith(new EmailAcceptance(id, frozen.recipients(), 0));
+                }));
+    }
+
+    /** Mails the picked members of the subscription, whatever their status. */
+    public Uni<EmailAcceptance> sendToSelected(Tenant tenant, List<Long> users, String subject, String body) {
+        List<FieldError> errors = users(users);
+        errors.addAll(content(subject, body));
+        rejectIfAny(errors);
+        Long[] ids = users.toArray(Long[]::new);
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
+                .chain(check -> {
+                    rejectUnknown(check);
+                    return requests.freeze(conn, config.topic(), id, tenant, EmailKind.SELECTED, subject, body, ids);
+                })
+                .chain(frozen -> insert(conn, id, tenant, EmailKind.SELECTED, subject, body, frozen, 0)));
+    }
+
+    /** Sends the invitation again to the picked members that are still pending; the others are skipped. */
+    public Uni<EmailAcceptance> reInvite(Tenant tenant, List<Long> users) {
+        rejectIfAny(users(users));
+        Long[] ids = users.toArray(Long[]::new);
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
+                .chain(check -> {
+                    rejectUnknown(check);
+                    if (check.pending() == 0) {
+                        throw ApiException.badRequest("users", "none of the users is pending: nobody to invite");
+                    }
+                    // Counted from what was frozen, so a member who accepted meanwhile shows as skipped.
+                    long given = check.pending() + check.notPending();
+                    return requests.freeze(conn, config.topic(), id, tenant, EmailKind.REINVITE, null, null, ids)
+                            .chain(frozen -> insert(conn, id, tenant, EmailKind.REINVITE, null, null, frozen,
+                                    given - frozen.recipients()));
+                }));
+    }
+
+    private Uni<EmailAcceptance> insert(SqlConnection conn, UUID id, Tenant tenant,
+                                        EmailKind kind, String subject, String body, Frozen frozen, long skipped) {
+        if (frozen.recipients() == 0) {
+            throw ApiException.badRequest("users", "none of the users can be mailed");
+        }
+        return requests.insertRequest(conn, id, tenant, kind, subject, body, null, frozen, skipped)
+                .replaceWith(new EmailAcceptance(id, frozen.recipients(), skipped));
+    }
+
+    private List<FieldError> users(List<Long> users) {
+        List<FieldError> errors = new ArrayList<>();
+        if (users == null || users.isEmpty()) {
+            errors.add(FieldError.of("users", "at least one user id is required"));
+            return errors;
+        }
+        if (users.size() > config.maxSelectedUsers()) {
+            errors.add(FieldError.of("users", "at most " + config.maxSelectedUsers() + " user ids per request"));
+            return errors;
+        }
+        for (int i = 0; i < users.size(); i++) {
+            if (users.get(i) == null) {
+                errors.add(FieldError.of("users[" + i + "]", "must be a user id"));
+            }
+        }
+        return errors;
+    }
+
+    private List<FieldError> content(String subject, String body) {
+        List<FieldError> errors = new ArrayList<>();
+        if (subject == null || subject.isBlank()) {
+            errors.add(FieldError.of("subject", "is required"));
+        } else if (subject.codePointCount(0, subject.length()) > config.maxSubjectLength()) {
+            errors.add(FieldError.of("subject", "must be at most " + config.maxSubjectLength() + " characters"));
+        } else if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
+            errors.add(FieldError.of("subject", "must be a single line"));
+        } else {
+            template("subject", subject, errors);
+        }
+        if (body == null || body.isBlank()) {
+            errors.add(FieldError.of("body", "is required"));
+        } else if (body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
+            errors.add(FieldError.of("body", "must be at most " + config.maxBodyBytes() + " bytes"));
+        } else {
+            template("body", body, errors);
+        }
+        return errors;
+    }
+
+    /** Rejects now what notification-service could not render later: bad syntax or an unknown placeholder. */
+    private void template(String field, String text, List<FieldError> errors) {
+        try {
+            List<String> unknown = QUTE.parse(text).getExpressions().stream()
+                    .filter(e -> !e.isLiteral() && !allowed(e))
+                    .map(e -> "{" + e.toOriginalString() + "}")
+                    .distinct().toList();
+            if (!unknown.isEmpty()) {
+                errors.add(FieldError.of(field, "unknown placeholder " + String.join(", ", unknown) + "; allowed: "
+                        + config.placeholders().stream().sorted().map(p -> "{" + p + "}")
+                        .collect(Collectors.joining(", "))));
+            }
+        } catch (TemplateException e) {
+            errors.add(FieldError.of(field, "is not a valid template: " + firstLine(e.getMessage())));
+        }
+    }
+
+    private boolean allowed(Expression expression) {
+        return expression.getNamespace() == null && !expression.getParts().isEmpty()
+                && config.placeholders().contains(expression.getParts().get(0).getName());
+    }
+
+    private static void rejectUnknown(EmailRequestRepository.UserCheck check) {
+        if (check.unknown() > 0) {
+            String named = check.unknownSample().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            String more = check.unknown() > check.unknownSample().size()
+                    ? " and " + (check.unknown() - check.unknownSample().size()) + " more" : "";
+            String message = "users not found: " + named + more;
+            throw new ApiException(404, "not_found", message, List.of(FieldError.of("users", message)));
+        }
+    }
+
+    private static void rejectIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors.stream().map(f -> f.field() + ": " + f.message())
+                    .collect(Collectors.joining("; ")), errors);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "syntax error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
