@@ -6,7 +6,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Exit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,13 +29,6 @@ public final class ImportFixtures {
     private static final AtomicLong SUBSCRIPTIONS = new AtomicLong(System.currentTimeMillis() % 1_000_000 * 1000);
     private static final Set<String> FINISHED = Set.of("completed", "completed_with_errors", "failed");
     private static KafkaProducer<String, String> producer;
-
-    static {
-        // The in-process broker is never stopped; when its temp log dirs vanish at JVM exit it may call Exit.halt(1),
-        // which surefire reports as a crashed fork although every test passed. Tests don't need Kafka to kill them.
-        Exit.setHaltProcedure((status, message) -> { });
-        Exit.setExitProcedure((status, message) -> { });
-    }
 
     private ImportFixtures() {
     }
