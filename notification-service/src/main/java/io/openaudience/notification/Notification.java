@@ -25,13 +25,24 @@ public class Notification extends PanacheEntityBase {
 
     public String kind;
     public String status;
-    public int recipients;
+    public long recipients;
+
+    public int chunks;
+
+    @Column(name = "chunks_received")
+    public int chunksReceived;
 
     @Column(name = "paused_reason")
     public String pausedReason;
 
     @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
+
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
 
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;

@@ -2,41 +2,126 @@ package io.openaudience.notification.rest;
 
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.rest.Envelope;
+import io.openaudience.common.security.PublicEndpoint;
+import io.openaudience.common.security.Tenant;
 import io.openaudience.common.security.TenantContext;
 import io.openaudience.notification.Notification;
+import io.openaudience.notification.repository.NotificationQueries;
+import io.openaudience.notification.repository.NotificationQueries.RecipientRow;
+import io.openaudience.notification.repository.NotificationQueries.Totals;
 import io.openaudience.notification.repository.NotificationRepository;
+import io.openaudience.notification.service.UnsubscribeTokens;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
-/** Delivery status of accepted email requests (`/api/v2/notifications`). */
+/** Delivery status of accepted email requests, and the unsubscribe link of their mails (`/api/v2/notifications`). */
 @Path("/api/v2/notifications")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationResource {
 
+    private static final Set<String> STATUSES = Set.of("queued", "sending", "sent", "failed", "skipped");
+    private static final int DEFAULT_SIZE = 50;
+    private static final int MAX_SIZE = 500;
+
     private final NotificationRepository notifications;
+    private final NotificationQueries queries;
+    private final UnsubscribeTokens tokens;
     private final TenantContext tenant;
 
-    public NotificationResource(NotificationRepository notifications, TenantContext tenant) {
+    public NotificationResource(NotificationRepository notifications, NotificationQueries queries,
+                                UnsubscribeTokens tokens, TenantContext tenant) {
         this.notifications = notifications;
+        this.queries = queries;
+        this.tokens = tokens;
         this.tenant = tenant;
     }
 
     @GET
     @Path("{id}")
     @WithSession
-    @Operation(summary = "Status and totals of one notification")
+    @Operation(summary = "Status and totals (queued, sent, failed, skipped) of one notification")
     public Uni<Envelope<NotificationView>> get(@PathParam("id") String id) {
+        return find(id).chain(n -> queries.totals(n.id).map(t -> Envelope.of(NotificationView.of(n, t))));
+    }
+
+    @GET
+    @Path("{id}/recipients")
+    @WithSession
+    @Operation(summary = "Per-recipient delivery status and reason, one page at a time in user id order")
+    public Uni<Envelope<RecipientsView>> recipients(
+            @PathParam("id") String id,
+            @Parameter(description = "queued, sending, sent, failed or skipped") @QueryParam("status") String status,
+            @Parameter(description = "0-based page") @QueryParam("page") Integer page,
+            @Parameter(description = "recipients per page, default 50, max 500") @QueryParam("size") Integer size) {
+        int p = page == null ? 0 : page;
+        int s = size == null ? DEFAULT_SIZE : size;
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.badRequest("status", "status must be one of queued, sending, sent, failed, skipped");
+        }
+        if (p < 0) {
+            throw ApiException.badRequest("page", "page must be 0 or more");
+        }
+        if (s < 1 || s > MAX_SIZE) {
+            throw ApiException.badRequest("size", "size must be between 1 and " + MAX_SIZE);
+        }
+        return find(id).chain(n -> queries.recipients(n.id, status, p, s))
+                .map(r -> Envelope.of(new RecipientsView(p, s, r.total(), r.recipients())));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @WithSession
+    @Operation(summary = "Resume a notification that paused after too many failures in a row")
+    public Uni<Envelope<NotificationView>> resume(@PathParam("id") String id) {
+        Tenant t = tenant.tenant();
+        return find(id).chain(n -> queries.resume(t, n.id)).chain(resumed -> {
+            if (!resumed) {
+                throw ApiException.conflict("status", "only a paused notification can be resumed");
+            }
+            return notifications.getSession().invoke(session -> session.clear()).chain(() -> get(id));
+        });
+    }
+
+    @GET
+    @Path("unsubscribe")
+    @PublicEndpoint
+    @PermitAll
+    @Operation(summary = "Unsubscribe the address of a signed link from the tenant's mail (no login needed)")
+    public Uni<Envelope<Unsubscribed>> unsubscribe(@QueryParam("token") String token) {
+        UnsubscribeTokens.Subject subject = tokens.verify(token)
+                .orElseThrow(() -> ApiException.badRequest("token", "the unsubscribe token is missing or invalid"));
+        return queries.suppress(subject.subscriptionId(), subject.initiativeId(), subject.email())
+                .replaceWith(Envelope.of("unsubscribed", new Unsubscribed(subject.email(), true)));
+    }
+
+    /** One-click unsubscribe (RFC 8058): mail clients POST to the List-Unsubscribe address. */
+    @POST
+    @Path("unsubscribe")
+    @PublicEndpoint
+    @PermitAll
+    @Operation(summary = "One-click unsubscribe (RFC 8058), same token as the GET link")
+    public Uni<Envelope<Unsubscribed>> unsubscribeOneClick(@QueryParam("token") String token) {
+        return unsubscribe(token);
+    }
+
+    private Uni<Notification> find(String id) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
@@ -44,16 +129,25 @@ public class NotificationResource {
             throw ApiException.notFound("notification");
         }
         return notifications.findForTenant(tenant.tenant(), uuid)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("notification"))
-                .map(n -> Envelope.of(NotificationView.of(n)));
+                .onItem().ifNull().failWith(() -> ApiException.notFound("notification"));
     }
 
     /** A notification as the API shows it. */
-    public record NotificationView(UUID notificationId, String kind, String status, int recipients,
-                                   String pausedReason, OffsetDateTime createdAt, OffsetDateTime finishedAt) {
-        static NotificationView of(Notification n) {
-            return new NotificationView(n.id, n.kind, n.status, n.recipients, n.pausedReason, n.createdAt,
+    public record NotificationView(UUID notificationId, String kind, String status, String pausedReason,
+                                   long recipients, long queued, long sent, long failed, long skipped,
+                                   int chunks, int chunksReceived, OffsetDateTime createdAt,
+                                   OffsetDateTime startedAt, OffsetDateTime updatedAt, OffsetDateTime finishedAt) {
+        static NotificationView of(Notification n, Totals t) {
+            return new NotificationView(n.id, n.kind, n.status, n.pausedReason, n.recipients, t.queued(), t.sent(),
+                    t.failed(), t.skipped(), n.chunks, n.chunksReceived, n.createdAt, n.startedAt, n.updatedAt,
                     n.finishedAt);
         }
+    }
+
+    /** A page of recipients and how many there are in all (of the requested status). */
+    public record RecipientsView(int page, int size, long total, List<RecipientRow> recipients) {
+    }
+
+    public record Unsubscribed(String email, boolean unsubscribed) {
     }
 }

@@ -1,0 +1,170 @@
+package io.openaudience.notification.service;
+
+import io.openaudience.notification.config.NotificationConfig;
+import io.openaudience.notification.repository.LedgerRepository;
+import io.openaudience.notification.repository.LedgerRepository.ClaimedRecipient;
+import io.openaudience.notification.repository.LedgerRepository.MailContent;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.mail.SMTPException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * Sends what the ledger says is due. Each round claims a batch of recipients under a lease, sends them with
+ * bounded concurrency and the configured rate, and records each outcome as soon as the SMTP server answered:
+ * sent; retried later (transient: 4xx, connection trouble) with exponential backoff up to max-attempts; failed
+ * with the reason (permanent: 5xx, an invalid address). A transient failure also makes the whole dispatcher
+ * back off, and the rest of the round is given back untouched, so an SMTP outage does not burn the list.
+ * Rounds follow each other immediately while there is work.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    private static final Pattern ADDRESS = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    private final LedgerRepository ledger;
+    private final ReactiveMailer mailer;
+    private final MailComposer composer;
+    private final RateLimiter rateLimiter;
+    private final NotificationConfig config;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile long smtpRetryAt;
+    private volatile long smtpBackoffMillis;
+
+    public Dispatcher(LedgerRepository ledger, ReactiveMailer mailer, MailComposer composer, RateLimiter rateLimiter,
+                      NotificationConfig config) {
+        this.ledger = ledger;
+        this.mailer = mailer;
+        this.composer = composer;
+        this.rateLimiter = rateLimiter;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${notification-service.poll-interval:500ms}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        if (!running.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        return drain().onFailure().invoke(e -> LOG.warnf("dispatch round failed: %s", e.toString()))
+                .onFailure().recoverWithNull()
+                .eventually(() -> running.set(false)).replaceWithVoid();
+    }
+
+    /** Rounds until a round finds less than a full batch. */
+    private Uni<Void> drain() {
+        int limit = claimLimit();
+        return round(limit).chain(n -> n >= limit ? drain() : Uni.createFrom().voidItem());
+    }
+
+    /** With a rate limit, a round claims no more than can be sent well within one lease. */
+    private int claimLimit() {
+        if (config.rate() <= 0) {
+            return config.batchSize();
+        }
+        long withinLease = (long) (config.rate() * config.lease().toSeconds() / 4);
+        return (int) Math.max(1, Math.min(config.batchSize(), withinLease));
+    }
+
+    /** One round; returns how many recipients it claimed. */
+    Uni<Integer> round(int limit) {
+        if (System.currentTimeMillis() < smtpRetryAt) {
+            return Uni.createFrom().item(0);
+        }
+        return ledger.claim(limit, config.lease()).chain(claimed -> {
+            if (claimed.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            UUID[] ids = claimed.stream().map(ClaimedRecipient::notificationId).distinct().toArray(UUID[]::new);
+            return ledger.contents(ids).chain(contents -> send(claimed, contents)).replaceWith(claimed.size());
+        });
+    }
+
+    private Uni<Void> send(List<ClaimedRecipient> claimed, Map<UUID, MailContent> contents) {
+        AtomicBoolean smtpTrouble = new AtomicBoolean();
+        return Multi.createFrom().iterable(claimed)
+                .onItem().transformToUni(r -> deliver(r, contents.get(r.notificationId()), smtpTrouble))
+                .merge(config.concurrency())
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> deliver(ClaimedRecipient r, MailContent content, AtomicBoolean smtpTrouble) {
+        return attempt(r, content, smtpTrouble).onFailure().recoverWithUni(e -> {
+            // The ledger itself failed (database trouble): the lease brings the recipient back later.
+            LOG.warnf("recording the outcome for %s/%d failed: %s", r.notificationId(), r.userId(), e.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private Uni<Void> attempt(ClaimedRecipient r, MailContent content, AtomicBoolean smtpTrouble) {
+        if (r.suppressed()) {
+            return ledger.markSkipped(r, "unsubscribed");
+        }
+        if (!validAddress(r.email())) {
+            return ledger.markFailed(r, "invalid address", config.pauseAfter());
+        }
+        return rateLimiter.acquire().chain(() -> {
+            if (smtpTrouble.get() || System.currentTimeMillis() < smtpRetryAt) {
+                return ledger.release(r);
+            }
+            return mailer.send(composer.compose(content, r))
+                    .onItemOrFailure().transformToUni((ok, failure) -> {
+                        if (failure == null) {
+                            smtpBackoffMillis = 0;
+                            return ledger.markSent(r);
+                        }
+                        return failed(r, failure, smtpTrouble);
+                    });
+        });
+    }
+
+    private Uni<Void> failed(ClaimedRecipient r, Throwable failure, AtomicBoolean smtpTrouble) {
+        String reason = reason(failure);
+        if (failure instanceof SMTPException smtp && smtp.isPermanent()) {
+            return ledger.markFailed(r, reason, config.pauseAfter());
+        }
+        smtpTrouble.set(true);
+        backOffSmtp();
+        if (r.attempts() + 1 >= config.maxAttempts()) {
+            return ledger.markFailed(r, "gave up after " + (r.attempts() + 1) + " attempts: " + reason,
+                    config.pauseAfter());
+        }
+        return ledger.retryLater(r, reason, retryDelay(r.attempts()));
+    }
+
+    private void backOffSmtp() {
+        long base = config.retryBase().toMillis();
+        long next = smtpBackoffMillis == 0 ? base : Math.min(config.smtpBackoffMax().toMillis(), smtpBackoffMillis * 2);
+        smtpBackoffMillis = next;
+        smtpRetryAt = System.currentTimeMillis() + next;
+        LOG.warnf("SMTP trouble: sending pauses for %d ms", next);
+    }
+
+    Duration retryDelay(int attemptsBefore) {
+        long delay = config.retryBase().toMillis() << Math.min(attemptsBefore, 20);
+        return Duration.ofMillis(Math.min(delay, config.retryMax().toMillis()));
+    }
+
+    static boolean validAddress(String email) {
+        return email != null && email.length() <= 254 && ADDRESS.matcher(email).matches();
+    }
+
+    private static String reason(Throwable failure) {
+        if (failure instanceof SMTPException smtp) {
+            return "SMTP " + smtp.getReplyCode() + " " + smtp.getReplyMessage();
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

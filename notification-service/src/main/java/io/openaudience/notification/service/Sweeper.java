@@ -1,0 +1,38 @@
+package io.openaudience.notification.service;
+
+import io.openaudience.notification.repository.LedgerRepository;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes back the claims of instances that died mid-round (their lease expired), and closes the notifications
+ * whose every chunk is recorded and every recipient is final.
+ */
+@ApplicationScoped
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+
+    private final LedgerRepository ledger;
+
+    public Sweeper(LedgerRepository ledger) {
+        this.ledger = ledger;
+    }
+
+    @Scheduled(every = "${notification-service.sweep-interval:2s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return ledger.expireLeases()
+                .invoke(n -> {
+                    if (n > 0) {
+                        LOG.infof("took back %d recipients whose lease expired", n);
+                    }
+                })
+                .chain(ledger::completeFinished)
+                .onFailure().invoke(e -> LOG.warnf("sweep failed: %s", e.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

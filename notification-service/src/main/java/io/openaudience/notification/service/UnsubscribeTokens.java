@@ -1,0 +1,75 @@
+package io.openaudience.notification.service;
+
+import io.openaudience.notification.config.NotificationConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Signed unsubscribe tokens: {@code base64url(subscription|initiative|email) "." base64url(HMAC-SHA256)}. The link
+ * in a mail needs no login; the signature is what makes it unforgeable.
+ */
+@ApplicationScoped
+public class UnsubscribeTokens {
+
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    private final byte[] key;
+
+    public UnsubscribeTokens(NotificationConfig config) {
+        this.key = config.unsubscribeSecret().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public String issue(long subscriptionId, String initiativeId, String email) {
+        byte[] payload = (subscriptionId + "|" + initiativeId + "|" + email.toLowerCase(Locale.ROOT))
+                .getBytes(StandardCharsets.UTF_8);
+        return ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(sign(payload));
+    }
+
+    /** The address and tenant a token names, when its signature is ours. */
+    public Optional<Subject> verify(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        try {
+            byte[] payload = DECODER.decode(token.substring(0, dot));
+            byte[] signature = DECODER.decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(sign(payload), signature)) {
+                return Optional.empty();
+            }
+            String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", 3);
+            if (parts.length != 3) {
+                return Optional.empty();
+            }
+            return Optional.of(new Subject(Long.parseLong(parts[0]), parts[1], parts[2]));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] sign(byte[] payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(payload);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Who unsubscribes, from which tenant's mail. */
+    public record Subject(long subscriptionId, String initiativeId, String email) {
+    }
+}

@@ -1,0 +1,64 @@
+package io.openaudience.notification.service;
+
+import io.openaudience.notification.config.NotificationConfig;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Placeholders, the plain-text alternative, addresses and unsubscribe tokens, without a server. */
+class MailTextTest {
+
+    @Test
+    void placeholdersAreFilledAndEscapedInHtmlOnly() {
+        Map<String, String> values = Map.of("firstName", "<b>Bo</b>", "email", "bo@x.org", "unsubscribeUrl", "u");
+        assertEquals("<p>Hi &lt;b&gt;Bo&lt;/b&gt; (bo@x.org) {lastName} $1</p>",
+                MailComposer.fill("<p>Hi {firstName} ({email}) {lastName} $1</p>", values, true));
+        assertEquals("Hi <b>Bo</b>", MailComposer.fill("Hi {firstName}", values, false));
+    }
+
+    @Test
+    void plainTextKeepsParagraphsAndDropsTags() {
+        assertEquals("Hello Ada\n\nLine one\nline two\n\n- a & b",
+                MailComposer.plainText("<h1>Hello Ada</h1><p>Line one<br>line two</p><ul><li>- a &amp; b</li></ul>"));
+    }
+
+    @Test
+    void onlyPlausibleAddressesAreSent() {
+        assertTrue(Dispatcher.validAddress("ada.lovelace+news@example.co.uk"));
+        assertFalse(Dispatcher.validAddress("no-at-sign"));
+        assertFalse(Dispatcher.validAddress("two@@example.org"));
+        assertFalse(Dispatcher.validAddress("x y@example.org"));
+        assertFalse(Dispatcher.validAddress("a@" + "b".repeat(250) + ".org"));
+    }
+
+    @Test
+    void tokensRoundTripAndRejectTamperingAndForeignKeys() {
+        UnsubscribeTokens tokens = new UnsubscribeTokens(config("secret-one"));
+        String token = tokens.issue(42, "DEE", "Ada@Example.org");
+        UnsubscribeTokens.Subject subject = tokens.verify(token).orElseThrow();
+        assertEquals(new UnsubscribeTokens.Subject(42, "DEE", "ada@example.org"), subject);
+
+        // Another address under the genuine signature.
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "42|DEE|eve@example.org".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + token.substring(token.indexOf('.'));
+        assertTrue(tokens.verify(forged).isEmpty());
+        assertTrue(new UnsubscribeTokens(config("secret-two")).verify(token).isEmpty());
+        assertTrue(tokens.verify("garbage").isEmpty());
+        assertTrue(tokens.verify("!!!.???").isEmpty());
+        assertTrue(tokens.verify(null).isEmpty());
+    }
+
+    private static NotificationConfig config(String secret) {
+        return (NotificationConfig) Proxy.newProxyInstance(NotificationConfig.class.getClassLoader(),
+                new Class<?>[] {NotificationConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "unsubscribeSecret" -> secret;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
