@@ -2,10 +2,7 @@ package io.openaudience.worker;
 
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +24,6 @@ public final class ImportFixtures {
 
     private static final AtomicLong SUBSCRIPTIONS = new AtomicLong(System.currentTimeMillis() % 1_000_000 * 1000);
     private static final Set<String> FINISHED = Set.of("completed", "completed_with_errors", "failed");
-    private static KafkaProducer<String, String> producer;
 
     private ImportFixtures() {
     }
@@ -121,18 +116,8 @@ public final class ImportFixtures {
     }
 
     /** Publishes the job's message (what the outbox relay does) and returns where the record landed. */
-    public static synchronized RecordMetadata publish(UUID jobId, long subscription, String initiative)
-            throws Exception {
-        if (producer == null) {
-            Properties p = new Properties();
-            p.put("bootstrap.servers", Infra.kafkaBootstrap());
-            p.put("key.serializer", StringSerializer.class.getName());
-            p.put("value.serializer", StringSerializer.class.getName());
-            p.put("acks", "all");
-            producer = new KafkaProducer<>(p);
-        }
-        return producer.send(new ProducerRecord<>(Topics.IMPORT_JOBS, jobId.toString(),
-                message(jobId, subscription, initiative))).get();
+    public static RecordMetadata publish(UUID jobId, long subscription, String initiative) throws Exception {
+        return Infra.publish(Topics.IMPORT_JOBS, jobId.toString(), message(jobId, subscription, initiative));
     }
 
     public static UUID importFile(long subscription, String initiative, Long segmentId, String format, byte[] file)

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.openaudience.notification.NotificationFixtures.address;
+import static io.openaudience.notification.NotificationFixtures.api;
 import static io.openaudience.notification.NotificationFixtures.assertContains;
 import static io.openaudience.notification.NotificationFixtures.awaitStatus;
 import static io.openaudience.notification.NotificationFixtures.chunks;
@@ -25,7 +26,6 @@ import static io.openaudience.notification.NotificationFixtures.publish;
 import static io.openaudience.notification.NotificationFixtures.publishAll;
 import static io.openaudience.notification.NotificationFixtures.recipient;
 import static io.openaudience.notification.NotificationFixtures.text;
-import static io.openaudience.notification.NotificationFixtures.token;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,7 +71,8 @@ class DeliveryTest {
         String body = text(mail);
         assertContains(body, "<p>Hello Ada, this goes to " + ada + ".</p>");
         assertContains(body, "Hello Ada, this goes to " + ada + ".\n\nBye & thanks");
-        assertEquals(java.util.Set.of("text/plain", "text/html"), java.util.Set.copyOf(NotificationFixtures.partTypes(mail)));
+        assertEquals(java.util.Set.of("text/plain", "text/html"),
+                java.util.Set.copyOf(NotificationFixtures.partTypes(mail)));
         String unsubscribe = mail.getHeader("List-Unsubscribe")[0];
         assertTrue(unsubscribe.startsWith("<http://"), unsubscribe);
         assertContains(unsubscribe, "/api/v2/notifications/unsubscribe?token=");
@@ -99,26 +100,26 @@ class DeliveryTest {
                 recipient(3, address("c"), "C"), recipient(1, address("a"), "A"), recipient(2, "not-an-address", "B")));
         awaitStatus(sub, id, "completed");
 
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .queryParam("size", 2).get("/api/v2/notifications/" + id + "/recipients")
                 .then().statusCode(200)
                 .body("data.total", equalTo(3)).body("data.page", equalTo(0)).body("data.size", equalTo(2))
                 .body("data.recipients.userId", contains(1, 2));
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .queryParam("size", 2).queryParam("page", 1).get("/api/v2/notifications/" + id + "/recipients")
                 .then().statusCode(200).body("data.recipients.userId", contains(3));
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .queryParam("status", "failed").get("/api/v2/notifications/" + id + "/recipients")
                 .then().statusCode(200)
                 .body("data.total", equalTo(1))
                 .body("data.recipients[0].userId", equalTo(2))
                 .body("data.recipients[0].reason", equalTo("invalid address"));
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .queryParam("page", 7).get("/api/v2/notifications/" + id + "/recipients")
                 .then().statusCode(200).body("data.total", equalTo(3)).body("data.recipients", hasSize(0));
 
         for (String[] bad : new String[][] {{"status", "delivered"}, {"size", "0"}, {"size", "501"}, {"page", "-1"}}) {
-            given().auth().oauth2(token(sub)).header("initiativeId", "DEE").queryParam(bad[0], bad[1])
+            api(sub).queryParam(bad[0], bad[1])
                     .get("/api/v2/notifications/" + id + "/recipients")
                     .then().statusCode(400)
                     .body("success", equalTo(false))
@@ -133,7 +134,7 @@ class DeliveryTest {
         publishAll(chunks(id, sub, "segment", "Hi", "<p>Hi</p>", 500, recipient(1, address("t"), "T")));
         awaitStatus(sub, id, "completed");
 
-        given().auth().oauth2(token(newSubscription())).header("initiativeId", "DEE")
+        api(newSubscription())
                 .get("/api/v2/notifications/" + id).then().statusCode(404).body("success", equalTo(false));
         given().auth().oauth2(TestTokens.shorterLoop(sub, "OTHER")).header("initiativeId", "OTHER")
                 .get("/api/v2/notifications/" + id).then().statusCode(404);
@@ -144,7 +145,7 @@ class DeliveryTest {
         given().header("initiativeId", "DEE").get("/api/v2/notifications/" + id).then().statusCode(401);
         given().auth().oauth2(TestTokens.expired(sub, "DEE")).header("initiativeId", "DEE")
                 .get("/api/v2/notifications/" + id).then().statusCode(401);
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .get("/api/v2/notifications/not-a-uuid").then().statusCode(404);
     }
 
@@ -223,7 +224,8 @@ class DeliveryTest {
         assertEquals(1, done.getLong("skipped"));
         assertTrue(mailsTo(leaving, second).isEmpty());
         assertEquals(1, mailsTo(staying, second).size());
-        assertEquals("unsubscribed", ledgerValue("SELECT reason FROM notification.recipient WHERE notification_id = ? AND user_id = 1",
+        assertEquals("unsubscribed", ledgerValue("SELECT reason FROM notification.recipient "
+                + "WHERE notification_id = ? AND user_id = 1",
                 second));
 
         // Suppression is per tenant: another subscription still mails the address.

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import static io.openaudience.notification.NotificationFixtures.address;
+import static io.openaudience.notification.NotificationFixtures.api;
 import static io.openaudience.notification.NotificationFixtures.assertContains;
 import static io.openaudience.notification.NotificationFixtures.awaitStatus;
 import static io.openaudience.notification.NotificationFixtures.chunks;
@@ -21,7 +22,6 @@ import static io.openaudience.notification.NotificationFixtures.mailsTo;
 import static io.openaudience.notification.NotificationFixtures.newSubscription;
 import static io.openaudience.notification.NotificationFixtures.publishAll;
 import static io.openaudience.notification.NotificationFixtures.recipient;
-import static io.openaudience.notification.NotificationFixtures.token;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,15 +81,15 @@ class FailureTest {
         assertContains(paused.getString("pausedReason"), "recipients failed in a row; last: invalid address");
         assertTrue(paused.getLong("failed") >= 3, paused.prettify());
 
-        given().auth().oauth2(token(newSubscription())).header("initiativeId", "DEE")
+        api(newSubscription())
                 .post("/api/v2/notifications/" + id + "/resume").then().statusCode(404);
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .post("/api/v2/notifications/" + id + "/resume")
                 .then().statusCode(200).body("data.status", equalTo("sending"))
                 .body("data.pausedReason", equalTo(null));
         JsonPath done = awaitStatus(sub, id, "completed");
         assertEquals(4L, done.getLong("failed"));
-        given().auth().oauth2(token(sub)).header("initiativeId", "DEE")
+        api(sub)
                 .post("/api/v2/notifications/" + id + "/resume")
                 .then().statusCode(409).body("errors[0].field", equalTo("status"));
     }

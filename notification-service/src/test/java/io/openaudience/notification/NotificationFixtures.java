@@ -7,14 +7,12 @@ import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.TestTokens;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -25,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -41,7 +38,6 @@ public final class NotificationFixtures {
     public static final String INITIATIVE = "DEE";
     private static final AtomicLong SUBSCRIPTIONS = new AtomicLong(System.currentTimeMillis() % 1_000_000 * 1000);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static KafkaProducer<String, String> producer;
 
     private NotificationFixtures() {
     }
@@ -68,17 +64,8 @@ public final class NotificationFixtures {
         return chunks;
     }
 
-    public static synchronized void publish(EmailRequestMessage message) throws Exception {
-        if (producer == null) {
-            Properties p = new Properties();
-            p.put("bootstrap.servers", Infra.kafkaBootstrap());
-            p.put("key.serializer", StringSerializer.class.getName());
-            p.put("value.serializer", StringSerializer.class.getName());
-            p.put("acks", "all");
-            producer = new KafkaProducer<>(p);
-        }
-        producer.send(new ProducerRecord<>(Topics.EMAIL_REQUESTS, message.notificationId().toString(),
-                JSON.writeValueAsString(message))).get();
+    public static void publish(EmailRequestMessage message) throws Exception {
+        Infra.publish(Topics.EMAIL_REQUESTS, message.notificationId().toString(), JSON.writeValueAsString(message));
     }
 
     public static void publishAll(List<EmailRequestMessage> chunks) throws Exception {
@@ -87,10 +74,14 @@ public final class NotificationFixtures {
         }
     }
 
+    /** A request of the subscription's token with the initiative header, as every /api/v2 call needs. */
+    public static RequestSpecification api(long subscription) {
+        return given().auth().oauth2(token(subscription)).header("initiativeId", INITIATIVE);
+    }
+
     /** The notification as the API shows it (its {@code data}), or null while it is unknown. */
     public static JsonPath notification(long subscription, UUID id) {
-        var response = given().auth().oauth2(token(subscription)).header("initiativeId", INITIATIVE)
-                .get("/api/v2/notifications/" + id);
+        var response = api(subscription).get("/api/v2/notifications/" + id);
         return response.statusCode() == 200 ? response.jsonPath().setRootPath("data") : null;
     }
 

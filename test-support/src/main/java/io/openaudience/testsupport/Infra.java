@@ -4,6 +4,10 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
@@ -12,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 
 /**
  * The real servers the tests run against, started once per JVM: PostgreSQL (zonky embedded binaries),
@@ -19,6 +24,8 @@ import java.time.Duration;
  * TEST_DB_USER/TEST_DB_PASSWORD) or TEST_KAFKA_BOOTSTRAP to use external servers instead.
  */
 public final class Infra {
+
+    private static KafkaProducer<String, String> producer;
 
     private static EmbeddedPostgres postgres;
     private static KafkaClusterTestKit kafka;
@@ -64,6 +71,26 @@ public final class Infra {
     /** A plain JDBC connection for tests to read rows back or seed data. */
     public static Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), dbUser(), dbPassword());
+    }
+
+    /**
+     * Publishes one string record to the test broker with a shared plain producer ({@code acks=all}) and waits
+     * until the broker has it: what a service's outbox relay or producer does, for tests that play that part.
+     */
+    public static RecordMetadata publish(String topic, String key, String value) throws Exception {
+        return producer().send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    private static synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties p = new Properties();
+            p.put("bootstrap.servers", kafkaBootstrap());
+            p.put("key.serializer", StringSerializer.class.getName());
+            p.put("value.serializer", StringSerializer.class.getName());
+            p.put("acks", "all");
+            producer = new KafkaProducer<>(p);
+        }
+        return producer;
     }
 
     public static synchronized String kafkaBootstrap() {

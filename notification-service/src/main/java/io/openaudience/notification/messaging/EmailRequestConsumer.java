@@ -45,8 +45,8 @@ public class EmailRequestConsumer {
             return Uni.createFrom().voidItem();
         }
         if (message.notificationId() == null || message.initiativeId() == null || !KINDS.contains(message.kind())) {
-            LOG.errorf("ignoring email-requests message without notification id or initiative, or of unknown kind: %.500s",
-                    payload);
+            LOG.errorf("ignoring email-requests message without notification id or initiative, or of unknown kind: "
+                    + "%.500s", payload);
             return Uni.createFrom().voidItem();
         }
         return ledger.record(message)

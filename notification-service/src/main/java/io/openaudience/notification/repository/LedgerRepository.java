@@ -23,8 +23,8 @@ import java.util.UUID;
 public class LedgerRepository {
 
     private static final String INSERT_NOTIFICATION = """
-            INSERT INTO notification.notification (id, subscription_id, initiative_id, kind, status, recipients, subject, body,
-                                      chunks, started_at)
+            INSERT INTO notification.notification (id, subscription_id, initiative_id, kind, status, recipients,
+                                                   subject, body, chunks, started_at)
             VALUES ($1, $2, $3, $4, 'sending', $5, $6, $7, $8, now())
             ON CONFLICT (id) DO NOTHING""";
 
@@ -44,7 +44,8 @@ public class LedgerRepository {
             ON CONFLICT DO NOTHING""";
 
     private static final String COUNT_CHUNK = """
-            UPDATE notification.notification SET chunks_received = chunks_received + 1, updated_at = now() WHERE id = $1""";
+            UPDATE notification.notification SET chunks_received = chunks_received + 1, updated_at = now()
+            WHERE id = $1""";
 
     private static final String SENDING_NOTIFICATIONS = """
             SELECT count(*) FROM notification.notification WHERE status = 'sending'""";
@@ -67,8 +68,8 @@ public class LedgerRepository {
                 WHERE n.status = 'sending'
                 LIMIT $1
             )
-            UPDATE notification.recipient r SET status = 'sending', lease_until = now() + $3::bigint * interval '1 millisecond',
-                                   updated_at = now()
+            UPDATE notification.recipient r
+            SET status = 'sending', lease_until = now() + $3::bigint * interval '1 millisecond', updated_at = now()
             FROM due, notification.notification n
             WHERE r.notification_id = due.notification_id AND r.user_id = due.user_id AND n.id = r.notification_id
             RETURNING r.notification_id, r.user_id, r.email, r.first_name, r.attempts,
@@ -81,8 +82,9 @@ public class LedgerRepository {
 
     private static final String MARK_SENT = """
             WITH s AS (
-                UPDATE notification.recipient SET status = 'sent', sent_at = now(), updated_at = now(), attempts = attempts + 1,
-                                     lease_until = NULL, reason = NULL
+                UPDATE notification.recipient
+                SET status = 'sent', sent_at = now(), updated_at = now(), attempts = attempts + 1, lease_until = NULL,
+                    reason = NULL
                 WHERE notification_id = $1 AND user_id = $2 AND status = 'sending'
             )
             UPDATE notification.notification SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0""";
@@ -96,15 +98,16 @@ public class LedgerRepository {
             WHERE notification_id = $1 AND user_id = $2 AND status = 'sending'""";
 
     private static final String RETRY = """
-            UPDATE notification.recipient SET status = 'queued', lease_until = NULL, attempts = attempts + 1, reason = $3,
-                                 next_attempt_at = now() + $4::bigint * interval '1 millisecond', updated_at = now()
+            UPDATE notification.recipient
+            SET status = 'queued', lease_until = NULL, attempts = attempts + 1, reason = $3,
+                next_attempt_at = now() + $4::bigint * interval '1 millisecond', updated_at = now()
             WHERE notification_id = $1 AND user_id = $2 AND status = 'sending'""";
 
     /* A final failure; the notification pauses when too many recipients failed in a row. */
     private static final String MARK_FAILED = """
             WITH f AS (
-                UPDATE notification.recipient SET status = 'failed', reason = $3, attempts = attempts + 1, lease_until = NULL,
-                                     updated_at = now()
+                UPDATE notification.recipient
+                SET status = 'failed', reason = $3, attempts = attempts + 1, lease_until = NULL, updated_at = now()
                 WHERE notification_id = $1 AND user_id = $2 AND status = 'sending'
                 RETURNING 1
             )

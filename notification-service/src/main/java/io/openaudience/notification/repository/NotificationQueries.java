@@ -30,7 +30,8 @@ public class NotificationQueries {
             ORDER BY user_id LIMIT $3 OFFSET $4""";
 
     private static final String COUNT_RECIPIENTS = """
-            SELECT count(*) FROM notification.recipient WHERE notification_id = $1 AND ($2::text IS NULL OR status = $2)""";
+            SELECT count(*) FROM notification.recipient
+            WHERE notification_id = $1 AND ($2::text IS NULL OR status = $2)""";
 
     private static final String SUPPRESS = """
             INSERT INTO notification.suppression (subscription_id, initiative_id, email) VALUES ($1, $2, $3)
