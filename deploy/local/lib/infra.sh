@@ -9,7 +9,8 @@
 #   stop_postgres DIR                      stop it, only if start_postgres started it
 #   start_kafka PORT CONTROLLER_PORT DIR   KRaft broker+controller on 127.0.0.1 (Kafka 4.1.1 jars via Maven)
 #   kafka_create_topics PORT PARTITIONS TOPIC...
-#   start_greenmail SMTP_PORT API_PORT DIR GreenMail standalone 2.1.13: SMTP + REST API (mail viewer)
+#   start_greenmail SMTP_PORT API_PORT DIR GreenMail standalone 2.1.13: SMTP + REST API (mail viewer); heap
+#                                          GREENMAIL_XMX (default 128m)
 #   wait_http URL TIMEOUT_SECONDS          until URL answers 2xx
 #   stop_pidfile FILE                      TERM (then KILL) the pid in FILE, remove FILE
 #   port_open PORT                         true when something accepts connections on 127.0.0.1:PORT
@@ -335,7 +336,7 @@ start_greenmail() {
     fi
     jar="$(infra_greenmail_jar)"
     # Only greenmail.smtp.*: adding -Dgreenmail.setup.test.smtp would declare the SMTP server twice.
-    nohup java -Xmx128m -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$smtp" -Dgreenmail.auth.disabled \
+    nohup java "-Xmx${GREENMAIL_XMX:-128m}" -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$smtp" -Dgreenmail.auth.disabled \
         -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$api" -jar "$jar" \
         >"$dir/greenmail.log" 2>&1 </dev/null &
     echo $! >"$dir/greenmail.pid"

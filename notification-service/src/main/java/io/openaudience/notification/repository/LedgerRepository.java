@@ -80,12 +80,16 @@ public class LedgerRepository {
             SELECT id, subscription_id, initiative_id, kind, subject, body
             FROM notification.notification WHERE id = ANY($1)""";
 
+    /*
+     * Also when the lease ran out mid-round and the sweeper put the recipient back to queued: the mail did go out,
+     * and leaving it queued would send it again.
+     */
     private static final String MARK_SENT = """
             WITH s AS (
                 UPDATE notification.recipient
                 SET status = 'sent', sent_at = now(), updated_at = now(), attempts = attempts + 1, lease_until = NULL,
                     reason = NULL
-                WHERE notification_id = $1 AND user_id = $2 AND status = 'sending'
+                WHERE notification_id = $1 AND user_id = $2 AND status IN ('sending', 'queued')
             )
             UPDATE notification.notification SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0""";
 

@@ -25,7 +25,8 @@ public class RateLimiter {
             return Uni.createFrom().voidItem();
         }
         long wait = reserve() - System.nanoTime();
-        return wait <= 0 ? Uni.createFrom().voidItem()
+        // Vert.x timers refuse delays under 1 ms (IllegalArgumentException): a slot less than 1 ms away is taken now.
+        return wait < 1_000_000L ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
     }
 
