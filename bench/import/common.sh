@@ -17,6 +17,9 @@ CHUNK_BYTES="${CHUNK_BYTES:-1048576}"
 WORKER_XMX="${WORKER_XMX:-192m}"
 mkdir -p "$STATE"
 chmod 755 "$STATE"
+# As root, PostgreSQL runs as OS user postgres: let it own the state folder, so the cluster lives (and keeps the
+# settings below across its restart) there rather than in a throwaway folder.
+[[ $(id -u) -eq 0 ]] && chown postgres: "$STATE"
 
 psql_app() {
     PGPASSWORD=app psql -h 127.0.0.1 -p "$PG_PORT" -U app -d audience -v ON_ERROR_STOP=1 -qtAX "$@"
@@ -49,7 +52,10 @@ infra_down() {
 migrate_segments() {
     psql_app -c "DROP SCHEMA IF EXISTS segments CASCADE" -c "CREATE SCHEMA segments" >/dev/null
     local f
-    for f in $(ls "$REPO"/segments-service/src/main/resources/db/segments/V*.sql | sort -t_ -k1,1 -V); do
+    # In Flyway's order: by version (V1 < V1_1 < V10), not by file name.
+    for f in $(ls "$REPO"/segments-service/src/main/resources/db/segments/V*.sql \
+               | awk -F/ '{ v = $NF; sub(/^V/, "", v); sub(/__.*/, "", v); gsub(/_/, ".", v); print v "\t" $0 }' \
+               | sort -V | cut -f2); do
         PGOPTIONS='-c search_path=segments' psql_app -f "$f" >/dev/null
     done
 }
