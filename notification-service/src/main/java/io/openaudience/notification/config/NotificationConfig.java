@@ -21,8 +21,8 @@ public interface NotificationConfig {
     @WithDefault("500")
     int batchSize();
 
-    /** How often the dispatcher looks for due recipients when it has nothing to do. */
-    @WithDefault("500ms")
+    /** How often the dispatcher looks for due recipients when it has nothing to do (the scheduler's minimum is 1s). */
+    @WithDefault("1s")
     Duration pollInterval();
 
     /** A claimed recipient stays ours this long; after that a dead instance's claim is taken up again. */

@@ -51,7 +51,7 @@ public class Dispatcher {
         this.config = config;
     }
 
-    @Scheduled(every = "${notification-service.poll-interval:500ms}", delayed = "1s",
+    @Scheduled(every = "${notification-service.poll-interval:1s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
         if (!running.compareAndSet(false, true)) {
@@ -83,32 +83,34 @@ public class Dispatcher {
         if (System.currentTimeMillis() < smtpRetryAt) {
             return Uni.createFrom().item(0);
         }
+        // A recipient is only sent while its claim is well within the lease: past half of it the rest of the round
+        // is given back, so a slow round never sends what the sweeper may already have handed to another instance.
+        Round round = new Round(new AtomicBoolean(), System.currentTimeMillis() + config.lease().toMillis() / 2);
         return ledger.claim(limit, config.lease()).chain(claimed -> {
             if (claimed.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
             UUID[] ids = claimed.stream().map(ClaimedRecipient::notificationId).distinct().toArray(UUID[]::new);
-            return ledger.contents(ids).chain(contents -> send(claimed, contents)).replaceWith(claimed.size());
+            return ledger.contents(ids).chain(contents -> send(claimed, contents, round)).replaceWith(claimed.size());
         });
     }
 
-    private Uni<Void> send(List<ClaimedRecipient> claimed, Map<UUID, MailContent> contents) {
-        AtomicBoolean smtpTrouble = new AtomicBoolean();
+    private Uni<Void> send(List<ClaimedRecipient> claimed, Map<UUID, MailContent> contents, Round round) {
         return Multi.createFrom().iterable(claimed)
-                .onItem().transformToUni(r -> deliver(r, contents.get(r.notificationId()), smtpTrouble))
+                .onItem().transformToUni(r -> deliver(r, contents.get(r.notificationId()), round))
                 .merge(config.concurrency())
                 .collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> deliver(ClaimedRecipient r, MailContent content, AtomicBoolean smtpTrouble) {
-        return attempt(r, content, smtpTrouble).onFailure().recoverWithUni(e -> {
+    private Uni<Void> deliver(ClaimedRecipient r, MailContent content, Round round) {
+        return attempt(r, content, round).onFailure().recoverWithUni(e -> {
             // The ledger itself failed (database trouble): the lease brings the recipient back later.
             LOG.warnf("recording the outcome for %s/%d failed: %s", r.notificationId(), r.userId(), e.toString());
             return Uni.createFrom().voidItem();
         });
     }
 
-    private Uni<Void> attempt(ClaimedRecipient r, MailContent content, AtomicBoolean smtpTrouble) {
+    private Uni<Void> attempt(ClaimedRecipient r, MailContent content, Round round) {
         if (r.suppressed()) {
             return ledger.markSkipped(r, "unsubscribed");
         }
@@ -116,7 +118,8 @@ public class Dispatcher {
             return ledger.markFailed(r, "invalid address", config.pauseAfter());
         }
         return rateLimiter.acquire().chain(() -> {
-            if (smtpTrouble.get() || System.currentTimeMillis() < smtpRetryAt) {
+            long now = System.currentTimeMillis();
+            if (round.smtpTrouble().get() || now < smtpRetryAt || now > round.sendBefore()) {
                 return ledger.release(r);
             }
             return mailer.send(composer.compose(content, r))
@@ -125,7 +128,7 @@ public class Dispatcher {
                             smtpBackoffMillis = 0;
                             return ledger.markSent(r);
                         }
-                        return failed(r, failure, smtpTrouble);
+                        return failed(r, failure, round.smtpTrouble());
                     });
         });
     }
@@ -167,5 +170,9 @@ public class Dispatcher {
         }
         String message = failure.getMessage();
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** One round's shared state: whether SMTP failed transiently, and until when its claims may still be sent. */
+    private record Round(AtomicBoolean smtpTrouble, long sendBefore) {
     }
 }
