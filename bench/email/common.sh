@@ -150,7 +150,8 @@ await_notification() {
             completed*) echo "$s"; return 0 ;;
             paused* | failed*) echo "$s"; return 1 ;;
         esac
-        sleep 0.2
+        # Once a second: each poll is a curl, a python3 and a count over the ledger, CPU taken from the run.
+        sleep 1
     done
     echo "timeout: $s"
     return 1

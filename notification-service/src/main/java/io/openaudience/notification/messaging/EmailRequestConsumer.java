@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.notification.repository.LedgerRepository;
+import io.openaudience.notification.service.Dispatcher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -27,10 +28,12 @@ public class EmailRequestConsumer {
     private static final Set<String> KINDS = Set.of("segment", "selected", "reinvite");
 
     private final LedgerRepository ledger;
+    private final Dispatcher dispatcher;
     private final ObjectMapper json;
 
-    public EmailRequestConsumer(LedgerRepository ledger, ObjectMapper json) {
+    public EmailRequestConsumer(LedgerRepository ledger, Dispatcher dispatcher, ObjectMapper json) {
         this.ledger = ledger;
+        this.dispatcher = dispatcher;
         this.json = json;
     }
 
@@ -51,7 +54,9 @@ public class EmailRequestConsumer {
         }
         return ledger.record(message)
                 .invoke(recorded -> {
-                    if (!recorded) {
+                    if (recorded) {
+                        dispatcher.kick();
+                    } else {
                         LOG.infof("chunk %d of notification %s was already recorded", message.chunk(),
                                 message.notificationId());
                     }

@@ -62,11 +62,19 @@ public class Dispatcher {
                 .eventually(() -> running.set(false)).replaceWithVoid();
     }
 
-    /** Rounds until a round finds less than a full batch (iterated, not nested: a million recipients is 2,000). */
+    /** Starts a dispatch now (new recipients were recorded) unless one is running; the scheduler is the fallback. */
+    public void kick() {
+        poll().subscribe().with(ignored -> { }, e -> LOG.warnf("dispatch failed: %s", e.toString()));
+    }
+
+    /**
+     * Rounds until a round finds less than a full batch (iterated, not nested: a million recipients is 2,000), then
+     * closes what that finished, without waiting for the sweeper.
+     */
     private Uni<Void> drain() {
         int limit = claimLimit();
         return Multi.createBy().repeating().uni(() -> round(limit)).whilst(n -> n >= limit)
-                .collect().last().replaceWithVoid();
+                .collect().last().chain(ledger::completeFinished).replaceWithVoid();
     }
 
     /** With a rate limit, a round claims no more than can be sent well within one lease. */

@@ -22,10 +22,20 @@ public class UnsubscribeTokens {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final byte[] key;
+    /** One keyed Mac per thread: looking the algorithm up and keying it costs more than signing a token. */
+    private final ThreadLocal<Mac> macs;
 
     public UnsubscribeTokens(NotificationConfig config) {
-        this.key = config.unsubscribeSecret().getBytes(StandardCharsets.UTF_8);
+        byte[] key = config.unsubscribeSecret().getBytes(StandardCharsets.UTF_8);
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
     }
 
     public String issue(long subscriptionId, String initiativeId, String email) {
@@ -60,13 +70,7 @@ public class UnsubscribeTokens {
     }
 
     private byte[] sign(byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return macs.get().doFinal(payload);
     }
 
     /** Who unsubscribes, from which tenant's mail. */
