@@ -146,8 +146,10 @@ public class Dispatcher {
         if (failure instanceof SMTPException smtp && smtp.isPermanent()) {
             return ledger.markFailed(r, reason, config.pauseAfter());
         }
-        smtpTrouble.set(true);
-        backOffSmtp();
+        if (smtpTrouble.compareAndSet(false, true)) {
+            // Once per round: the sends in flight with this one fail together and are one outage, not sixteen.
+            backOffSmtp();
+        }
         if (r.attempts() + 1 >= config.maxAttempts()) {
             return ledger.markFailed(r, "gave up after " + (r.attempts() + 1) + " attempts: " + reason,
                     config.pauseAfter());
