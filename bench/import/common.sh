@@ -15,6 +15,8 @@ STATE="${STATE:-/tmp/openaudience-bench-import}"
 ROWS="${ROWS:-1000000}"
 CHUNK_BYTES="${CHUNK_BYTES:-1048576}"
 WORKER_XMX="${WORKER_XMX:-192m}"
+SEGMENTS_PORT="${SEGMENTS_PORT:-18181}"
+SEGMENTS_XMX="${SEGMENTS_XMX:-256m}"
 mkdir -p "$STATE"
 chmod 755 "$STATE"
 # As root, PostgreSQL runs as OS user postgres: let it own the state folder, so the cluster lives (and keeps the
@@ -43,6 +45,7 @@ infra_up() {
 
 infra_down() {
     stop_worker || true
+    stop_pidfile "$STATE/segments.pid" || true
     [[ -n "${PRODUCER_PID:-}" ]] && { exec 3>&- || true; kill "$PRODUCER_PID" 2>/dev/null || true; }
     stop_kafka "$STATE" || true
     stop_postgres "$STATE" || true
@@ -65,6 +68,44 @@ build_worker() {
     (cd "$REPO" && ./mvnw -B -q -ntp package -DskipTests -pl import-worker -am)
 }
 
+build_services() {
+    [[ "${SKIP_BUILD:-0}" == 1 && -f "$REPO/import-worker/target/quarkus-app/quarkus-run.jar" \
+        && -f "$REPO/segments-service/target/quarkus-app/quarkus-run.jar" ]] && return 0
+    (cd "$REPO" && ./mvnw -B -q -ntp package -DskipTests -pl import-worker,segments-service -am)
+}
+
+# segments-service on a fresh segments schema (its Flyway creates it), with the dev JWT key and the bench's Kafka.
+start_segments() {
+    psql_app -c "DROP SCHEMA IF EXISTS segments CASCADE" >/dev/null
+    DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
+        DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
+        KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" HTTP_PORT="$SEGMENTS_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+        JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
+        nohup java "-Xmx$SEGMENTS_XMX" -jar "$REPO/segments-service/target/quarkus-app/quarkus-run.jar" \
+        >>"$STATE/segments.log" 2>&1 &
+    echo $! >"$STATE/segments.pid"
+    wait_http "http://127.0.0.1:$SEGMENTS_PORT/q/health/ready" 120
+}
+
+peak_rss_mb() {
+    awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$(cat "$1")/status"
+}
+
+# A dev token of SUBSCRIPTION for initiative "bench" (the local stack's key pair).
+bench_token() {
+    "$REPO/bench/segments/token.sh" "$REPO/deploy/local/dev-keys/privateKey.pem" "$1" bench
+}
+
+# post_import FILE SEGMENT_ID TOKEN -> prints the job id: the multipart POST a client makes (file in part "metrics").
+post_import() {
+    local out code
+    out="$(curl -sS -w '\n%{http_code}' -H "Authorization: Bearer $3" -H "initiativeId: bench" \
+        -F "metrics=@$1;type=text/csv" "http://127.0.0.1:$SEGMENTS_PORT/api/v2/segments/$2/create-users")"
+    code="${out##*$'\n'}"
+    [[ "$code" == 202 ]] || { echo "POST create-users answered $code: ${out%$'\n'*}" >&2; return 1; }
+    grep -o '"jobId":"[^"]*"' <<<"$out" | cut -d'"' -f4
+}
+
 start_worker() {
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" HTTP_PORT="$WORKER_PORT" \
@@ -79,7 +120,7 @@ stop_worker() {
 }
 
 worker_peak_rss_mb() {
-    awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$(cat "$STATE/worker.pid")/status"
+    peak_rss_mb "$STATE/worker.pid"
 }
 
 # A kafka producer kept open on a fifo, so publishing costs no JVM start inside the measured window.

@@ -125,12 +125,16 @@ APP_LIST=$(run_wrk "$LIST_URL")
 PG_LIST=$(run_pgbench list "$HERE/pg-list.sql")
 APP_PAGE=$(run_wrk "$PAGE_URL")
 PG_PAGE=$(run_pgbench page "$WORK/pg-with-users.sql")
+# The ceiling of the HTTP stack alone on this machine under the same load: an endpoint with no database, no JWT and
+# no JSON body to speak of. No implementation of the list endpoint can serve more than this.
+APP_CEILING=$(run_wrk "http://127.0.0.1:$APP_PORT/q/health/live")
 
 echo
 printf '%-34s %10s %8s %8s %7s | %10s %8s %8s | %6s\n' "" "app req/s" "p50 ms" "p99 ms" "non2xx" "pgbench tps" "p50 ms" \
     "p99 ms" "ratio"
 report "GET /api/v2/segments (20 segs)" "$APP_LIST" "$PG_LIST"
 report "GET with-users/{id} page $PAGE x$SIZE (1M)" "$APP_PAGE" "$PG_PAGE"
+report "ceiling: GET /q/health/live vs list" "$APP_CEILING" "$PG_LIST"
 echo
 echo "target: app p99 < 50 ms at $CONNECTIONS connections and ratio (app req/s / pgbench tps) >= 0.5"
 echo "load after run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -171,6 +171,14 @@ public final class ImportFixtures {
         }
     }
 
+    static Object queryQuietly(String sql) {
+        try {
+            return query(sql);
+        } catch (SQLException e) {
+            return e;
+        }
+    }
+
     public static long count(String sql, Object... params) throws SQLException {
         return ((Number) query(sql, params).get(0).values().iterator().next()).longValue();
     }

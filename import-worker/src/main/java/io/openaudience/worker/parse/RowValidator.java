@@ -48,6 +48,13 @@ public final class RowValidator {
         return clean;
     }
 
+    /** Start of the reason of a row repeating an earlier row's email; the earlier row's number and ")" follow. */
+    public static final String DUPLICATE_PREFIX = "duplicate email in file (first at row ";
+
+    public static String duplicateOf(long firstRow) {
+        return DUPLICATE_PREFIX + firstRow + ")";
+    }
+
     /** The key emails are matched on, the same as the member_email_uq index: lower(email). */
     public static String key(String email) {
         return email.toLowerCase(Locale.ROOT);

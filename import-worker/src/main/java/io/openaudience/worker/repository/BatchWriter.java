@@ -15,7 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes one batch of an import set-based, in one transaction on a connection the caller holds: COPY into a session
@@ -32,37 +35,56 @@ public final class BatchWriter {
     }
 
     private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS import_stage (row_no BIGINT, email TEXT, "
-            + "email_key TEXT, name TEXT, error TEXT, first BOOLEAN NOT NULL DEFAULT false, user_id BIGINT, "
-            + "created BOOLEAN NOT NULL DEFAULT false) "
+            + "email_key TEXT, name TEXT, error TEXT, first BOOLEAN NOT NULL DEFAULT false, "
+            + "user_id BIGINT DEFAULT nextval('member_id_seq'), "
+            + "created BOOLEAN NOT NULL DEFAULT false, first_job UUID, first_row BIGINT) "
             + "ON COMMIT DELETE ROWS";
     private static final String FENCE = "SELECT processed FROM import_job WHERE id = ? AND lease_owner = ? "
             + "AND status = 'running' FOR UPDATE";
+    // user_segment has no foreign keys (V13): the segment row is locked once per batch instead of once per row, so a
+    // segment deleted meanwhile waits for this batch to commit (and then deletes its memberships) or is seen gone.
+    private static final String SEGMENT = "SELECT 1 FROM segment WHERE id = ? AND subscription_id = ? "
+            + "AND initiative_id = ? FOR KEY SHARE";
+    private static final String DUPLICATE_OF = "'" + RowValidator.DUPLICATE_PREFIX + "' || %s || ')'";
     // No statement below joins the batch to a big table: big tables are only reached by index probes (ON CONFLICT,
     // correlated subqueries on a few rows), and joins are batch x batch, so a batch costs the same at row 10 million.
+    // Duplicates within the batch are already rejected (in Java), so the valid rows' keys are distinct here.
+    // Every staged row got its would-be member id from the member sequence as it was copied in (the stage's default),
+    // so the insert needs no RETURNING and no join back: when it created as many members as there are valid rows,
+    // each valid row's user_id is its new member. A new member records the job and row that created it (V14): that
+    // is how a later batch knows its first row. (Ids of rows that did not create a member are simply skipped.)
+    private static final String MEMBERS = "INSERT INTO member (id, subscription_id, email, first_name, role, status, "
+            + "import_job_id, import_row) SELECT user_id, ?, email, name, 'idm_member', 'pending', ?, row_no "
+            + "FROM import_stage WHERE error IS NULL ORDER BY email_key "
+            + "ON CONFLICT (subscription_id, lower(email)) DO NOTHING";
+    // The rest runs only when some valid row named a member that already existed: find which rows created theirs.
+    private static final String CREATED = "UPDATE import_stage s SET created = true WHERE s.error IS NULL "
+            + "AND EXISTS (SELECT 1 FROM member m WHERE m.id = s.user_id)";
+    private static final String EXISTING = "UPDATE import_stage s SET (user_id, first_job, first_row) = "
+            + "(SELECT m.id, m.import_job_id, m.import_row FROM member m WHERE m.subscription_id = ? "
+            + "AND lower(m.email) = s.email_key) WHERE s.error IS NULL AND NOT s.created";
+    // ... created by an earlier batch of this job: a duplicate of that row.
+    private static final String EARLIER_BATCH = "UPDATE import_stage SET user_id = NULL, error = "
+            + DUPLICATE_OF.formatted("first_row") + " WHERE error IS NULL AND NOT created AND first_job = ?";
+    // ... existing before the job: the first row naming it is recorded in import_job_seen, later ones are duplicates.
     private static final String SEEN = "WITH firsts AS (INSERT INTO import_job_seen (job_id, email_key, row_no) "
-            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL ORDER BY email_key, row_no "
-            + "ON CONFLICT DO NOTHING RETURNING row_no) "
+            + "SELECT ?, email_key, row_no FROM import_stage WHERE error IS NULL AND NOT created "
+            + "ORDER BY email_key, row_no ON CONFLICT DO NOTHING RETURNING row_no) "
             + "UPDATE import_stage s SET first = true FROM firsts f WHERE s.row_no = f.row_no";
-    private static final String DUPLICATES = "UPDATE import_stage s SET error = 'duplicate email in file (first at row '"
-            + " || (SELECT f.row_no FROM import_job_seen f WHERE f.job_id = ? AND f.email_key = s.email_key) || ')' "
-            + "WHERE s.error IS NULL AND NOT s.first";
-    private static final String MEMBERS = "WITH created AS (INSERT INTO member (subscription_id, email, first_name, "
-            + "role, status) SELECT ?, email, name, 'idm_member', 'pending' FROM import_stage WHERE error IS NULL "
-            + "ORDER BY email_key ON CONFLICT (subscription_id, lower(email)) DO NOTHING RETURNING id, lower(email) AS k) "
-            + "UPDATE import_stage s SET user_id = c.id, created = true FROM created c WHERE s.email_key = c.k "
-            + "AND s.error IS NULL";
-    private static final String EXISTING = "UPDATE import_stage s SET user_id = (SELECT m.id FROM member m "
-            + "WHERE m.subscription_id = ? AND lower(m.email) = s.email_key) WHERE s.error IS NULL AND s.user_id IS NULL";
-    // A member created by this very transaction cannot be in the segment yet: a plain insert, cheaper than ON CONFLICT.
+    private static final String DUPLICATES = "UPDATE import_stage s SET user_id = NULL, error = "
+            + DUPLICATE_OF.formatted("(SELECT f.row_no FROM import_job_seen f WHERE f.job_id = ? "
+            + "AND f.email_key = s.email_key)") + " WHERE s.error IS NULL AND NOT s.created AND NOT s.first";
     private static final String NEW_MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
-            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND created ORDER BY user_id";
+            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND (created OR ?) "
+            + "ORDER BY user_id";
     private static final String MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
             + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND NOT created "
             + "ORDER BY user_id ON CONFLICT DO NOTHING";
     private static final String ERRORS = "INSERT INTO import_job_error (job_id, row_no, email, name, reason) "
             + "SELECT ?, row_no, email, name, error FROM import_stage WHERE error IS NOT NULL";
     private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "
-            + "SELECT ?, row_no, user_id, left(email, 320), error FROM import_stage WHERE row_no <= ?";
+            + "SELECT ?, row_no, CASE WHEN error IS NULL THEN user_id END, left(email, 320), error FROM import_stage "
+            + "WHERE row_no <= ?";
     private static final String PROGRESS = "UPDATE import_job SET processed = processed + ?, succeeded = succeeded + ?,"
             + " failed = failed + ?, segment_count = segment_count + ?, "
             + "lease_expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ?";
@@ -90,18 +112,30 @@ public final class BatchWriter {
                 st.execute(STAGE);
             }
             fence(c, job, expectedProcessed);
-            copy(c, rows);
-            update(c, SEEN, ps -> ps.setObject(1, job.id()));
-            update(c, DUPLICATES, ps -> ps.setObject(1, job.id()));
-            long created = update(c, MEMBERS, ps -> ps.setLong(1, job.subscriptionId()));
-            boolean someExisted = created < rows.size();
+            if (job.linksSegment()) {
+                lockSegment(c, job);
+            }
+            List<ImportRow> checked = rejectRepeatsWithinBatch(rows);
+            long valid = checked.stream().filter(r -> r.error() == null).count();
+            copy(c, checked);
+            long created = update(c, MEMBERS, ps -> {
+                ps.setLong(1, job.subscriptionId());
+                ps.setObject(2, job.id());
+            });
+            boolean someExisted = created < valid;
             if (someExisted) {
-                // Some rows are rejected or name members that already exist: look those up by index.
+                update(c, CREATED, ps -> { });
                 update(c, EXISTING, ps -> ps.setLong(1, job.subscriptionId()));
+                update(c, EARLIER_BATCH, ps -> ps.setObject(1, job.id()));
+                update(c, SEEN, ps -> ps.setObject(1, job.id()));
+                update(c, DUPLICATES, ps -> ps.setObject(1, job.id()));
             }
             long memberships = 0;
             if (job.linksSegment()) {
-                memberships = update(c, NEW_MEMBERSHIPS, ps -> bindMembership(ps, job));
+                memberships = update(c, NEW_MEMBERSHIPS, ps -> {
+                    bindMembership(ps, job);
+                    ps.setBoolean(4, !someExisted);
+                });
                 if (someExisted) {
                     memberships += update(c, MEMBERSHIPS, ps -> bindMembership(ps, job));
                 }
@@ -133,6 +167,17 @@ public final class BatchWriter {
         }
     }
 
+    /** The rows with every repeat of an email earlier in the same batch rejected as a duplicate of that row. */
+    private static List<ImportRow> rejectRepeatsWithinBatch(List<ImportRow> rows) {
+        Map<String, Long> firstRow = new HashMap<>(rows.size() * 2);
+        List<ImportRow> checked = new ArrayList<>(rows.size());
+        for (ImportRow row : rows) {
+            Long first = row.error() == null ? firstRow.putIfAbsent(RowValidator.key(row.email()), row.rowNo()) : null;
+            checked.add(first == null ? row : row.withError(RowValidator.duplicateOf(first)));
+        }
+        return checked;
+    }
+
     private static void bindMembership(PreparedStatement ps, ClaimedJob job) throws SQLException {
         ps.setLong(1, job.segmentId());
         ps.setLong(2, job.subscriptionId());
@@ -146,6 +191,17 @@ public final class BatchWriter {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || rs.getLong(1) != expectedProcessed) {
                     throw new LeaseLostException(job.id());
+                }
+            }
+        }
+    }
+
+    private static void lockSegment(Connection c, ClaimedJob job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SEGMENT)) {
+            bindMembership(ps, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SegmentDeletedException(job.id());
                 }
             }
         }

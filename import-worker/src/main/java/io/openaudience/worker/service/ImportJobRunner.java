@@ -11,6 +11,7 @@ import io.openaudience.worker.repository.BatchWriter;
 import io.openaudience.worker.repository.ClaimedJob;
 import io.openaudience.worker.repository.ImportJobRepository;
 import io.openaudience.worker.repository.LeaseLostException;
+import io.openaudience.worker.repository.SegmentDeletedException;
 import io.openaudience.worker.repository.UploadChunkInputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -36,6 +37,7 @@ import java.util.UUID;
 public class ImportJobRunner {
 
     private static final Logger LOG = Logger.getLogger(ImportJobRunner.class);
+    private static final String SEGMENT_GONE = "the segment no longer exists";
 
     private final DataSource dataSource;
     private final ImportJobRepository jobs;
@@ -65,7 +67,7 @@ public class ImportJobRunner {
                 return true;
             }
             if (job.linksSegment() && (job.segmentId() == null || !jobs.segmentExists(job))) {
-                jobs.fail(job, "the segment no longer exists");
+                jobs.fail(job, SEGMENT_GONE);
                 return true;
             }
             boolean finished = process(job, maxBatches);
@@ -77,6 +79,9 @@ public class ImportJobRunner {
             return finished;
         } catch (UnreadableFileException e) {
             failQuietly(job, e.getMessage());
+            return true;
+        } catch (SegmentDeletedException e) {
+            failQuietly(job, SEGMENT_GONE);
             return true;
         } catch (LeaseLostException e) {
             LOG.warnf("import job %s was taken over by another worker; stopping here", job.id());

@@ -65,12 +65,18 @@ public class SegmentRepository implements PanacheRepository<Segment> {
                 .map(SegmentRepository::first);
     }
 
-    /** Deletes the segment; its memberships go with it (ON DELETE CASCADE), the members stay. */
+    /**
+     * Deletes the segment, then its memberships; the members stay. Two statements in the caller's transaction, in
+     * this order: the first waits for every writer holding the segment row (imports, moves), and the second, with a
+     * fresh snapshot, sees the memberships they committed, so none is left behind (V13: no foreign key cascades).
+     */
     public Uni<Boolean> delete(SqlClient client, Tenant tenant, long id) {
         return client.preparedQuery("DELETE FROM segments.segment WHERE id = $1 AND subscription_id = $2"
                         + " AND initiative_id = $3")
                 .execute(Tuple.of(id, tenant.subscriptionId(), tenant.initiativeId()))
-                .map(rs -> rs.rowCount() == 1);
+                .chain(rs -> rs.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : client.preparedQuery("DELETE FROM segments.user_segment WHERE segment_id = $1")
+                                .execute(Tuple.of(id)).replaceWith(true));
     }
 
     static List<Row> rows(Iterable<Row> rs) {
