@@ -4,7 +4,8 @@
 # which accepts and discards (GreenMail's per-mailbox lookup is linear in the recipients it holds, so at 100,000
 # distinct recipients it measures itself). Same-run baseline: smtp-source blasting N messages of the service's size
 # at the same smtp-sink with 16 sessions. smtp-sink keeps nothing, so "exactly once" is read from the ledger here;
-# run.sh and kill-resume.sh count mails per recipient in GreenMail.
+# run.sh and kill-resume.sh count mails per recipient in GreenMail. Also in the same run: MailClientCeiling.java, the
+# Vert.x mail client under quarkus-mailer sending the same number of messages with nothing else to do.
 # Usage: bench/email/run-sink.sh [N=100000]      (SKIP_BUILD=1 reuses the built jars)
 . "$(dirname "$0")/common.sh"
 N="${1:-${N:-100000}}"
@@ -34,6 +35,10 @@ t0="$(now_ms)"
 smtp-source -d -s "$SESSIONS" -m "$N" -l 2200 -N -S "Baseline $RUN" -f bench@bench.example \
     -t baseline@bench.example "127.0.0.1:$SINK_PORT"
 base_ms=$(($(now_ms) - t0))
+# The ceiling of any service built on quarkus-mailer: its Vert.x mail client alone (no database, Kafka or template)
+# sending N ready messages of about the same size over SESSIONS kept-open sessions to the same sink.
+ceiling="$(java -cp "$REPO/notification-service/target/quarkus-app/lib/main/*" "$BENCH_DIR/MailClientCeiling.java" \
+    "$SINK_PORT" "$N" "$SESSIONS" | tail -1)"
 
 seg="$(seed_segment "bench $RUN" "$N" "b$RUN-")"
 load_before="$(load_avg)"
@@ -51,6 +56,7 @@ echo
 echo "== email benchmark with smtp-sink: $N recipients, $(nproc) cores, load $load_before -> $(load_avg) =="
 echo "notification $nid: status=$status sent=$sent failed=$failed skipped=$skipped queued=$queued (accepted $recipients)"
 echo "baseline smtp-source -d -s $SESSIONS -m $N -N -> smtp-sink: ${base_ms} ms = $(rate "$N" "$base_ms") msg/s"
+echo "$ceiling"
 echo "service POST -> completed: ${svc_ms} ms = $(rate "$N" "$svc_ms") msg/s"
 echo "ratio service / baseline: $(awk -v a="$base_ms" -v b="$svc_ms" 'BEGIN { printf "%.3f", a / b }')"
 echo "notification-service CPU: ${cpu} s = $(awk -v c="$cpu" -v n="$N" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per mail"
