@@ -6,6 +6,7 @@ import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.EmailAcceptance;
 import io.openaudience.segments.EmailKind;
 import io.openaudience.segments.config.EmailConfig;
+import io.openaudience.segments.messaging.OutboxRelay;
 import io.openaudience.segments.repository.EmailRequestRepository;
 import io.openaudience.segments.repository.EmailRequestRepository.Frozen;
 import io.quarkus.qute.Engine;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -37,18 +39,25 @@ public class EmailRequestService {
     private final Pool pool;
     private final EmailRequestRepository requests;
     private final EmailConfig config;
+    private final OutboxRelay relay;
 
-    public EmailRequestService(Pool pool, EmailRequestRepository requests, EmailConfig config) {
+    public EmailRequestService(Pool pool, EmailRequestRepository requests, EmailConfig config, OutboxRelay relay) {
         this.pool = pool;
         this.requests = requests;
         this.config = config;
+        this.relay = relay;
+    }
+
+    /** Runs the intake transaction; once it committed, the outbox relay publishes its chunks right away. */
+    private <T> Uni<T> committed(Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(work).invoke(relay::kick);
     }
 
     /** Mails every member the segment has now; later membership changes do not reach this request. */
     public Uni<EmailAcceptance> sendToSegment(Tenant tenant, long segmentId, String subject, String body) {
         rejectIfAny(content(subject, body));
         UUID id = UUID.randomUUID();
-        return pool.withTransaction(conn -> requests.segmentExists(conn, tenant, segmentId)
+        return committed(conn -> requests.segmentExists(conn, tenant, segmentId)
                 .chain(exists -> {
                     if (!exists) {
                         throw ApiException.notFound("segment");
@@ -73,7 +82,7 @@ public class EmailRequestService {
         rejectIfAny(errors);
         Long[] ids = users.toArray(Long[]::new);
         UUID id = UUID.randomUUID();
-        return pool.withTransaction(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
+        return committed(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
                 .chain(check -> {
                     rejectUnknown(check);
                     return requests.freeze(conn, config.topic(), id, tenant, EmailKind.SELECTED, subject, body, ids);
@@ -86,7 +95,7 @@ public class EmailRequestService {
         rejectIfAny(users(users));
         Long[] ids = users.toArray(Long[]::new);
         UUID id = UUID.randomUUID();
-        return pool.withTransaction(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
+        return committed(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
                 .chain(check -> {
                     rejectUnknown(check);
                     if (check.pending() == 0) {

@@ -6,6 +6,7 @@ import io.openaudience.common.error.ApiException;
 import io.openaudience.common.messaging.ImportJobMessage;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.config.ImportConfig;
+import io.openaudience.segments.messaging.OutboxRelay;
 import io.openaudience.segments.repository.ImportJobRepository;
 import io.openaudience.segments.repository.OutboxRepository;
 import io.smallrye.mutiny.Multi;
@@ -36,15 +37,17 @@ public class ImportService {
     private final Pool pool;
     private final Vertx vertx;
     private final ObjectMapper json;
+    private final OutboxRelay relay;
 
     public ImportService(ImportJobRepository jobs, OutboxRepository outbox, ImportConfig config, Pool pool,
-                         Vertx vertx, ObjectMapper json) {
+                         Vertx vertx, ObjectMapper json, OutboxRelay relay) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.config = config;
         this.pool = pool;
         this.vertx = vertx;
         this.json = json;
+        this.relay = relay;
     }
 
     /** An uploaded file as the HTTP layer received it (already on local disk). */
@@ -98,7 +101,7 @@ public class ImportService {
                     .chain(() -> jobs.insertJob(conn, jobId, tenant, segmentId == null ? IDM_USERS : SEGMENT_USERS,
                             segmentId, uploadId))
                     .chain(() -> outbox.append(conn, config.topic(), jobId.toString(), message));
-        }).replaceWith(new AcceptedJob(jobId, "queued"));
+        }).invoke(relay::kick).replaceWith(new AcceptedJob(jobId, "queued"));
     }
 
     /** Copies the file into upload_chunk one chunk at a time: at most one chunk of it is ever in memory. */
