@@ -64,6 +64,16 @@ public final class ImportFixtures {
         }
     }
 
+    /** Whether the job's outbox row was published at its first attempt (no error recorded). */
+    public static boolean published(UUID job) {
+        try {
+            return count("SELECT count(*) FROM segments.outbox WHERE message_key = ? "
+                    + "AND published_at IS NOT NULL AND last_error IS NULL", job.toString()) == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void execute(String sql, Object... args) throws SQLException {
         try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

@@ -74,12 +74,11 @@ public final class BatchWriter {
     private static final String DUPLICATES = "UPDATE import_stage s SET user_id = NULL, error = "
             + DUPLICATE_OF.formatted("(SELECT f.row_no FROM import_job_seen f WHERE f.job_id = ? "
             + "AND f.email_key = s.email_key)") + " WHERE s.error IS NULL AND NOT s.created AND NOT s.first";
-    private static final String NEW_MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
-            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND (created OR ?) "
-            + "ORDER BY user_id";
-    private static final String MEMBERSHIPS = "INSERT INTO user_segment (segment_id, user_id, subscription_id, "
-            + "initiative_id) SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND NOT created "
-            + "ORDER BY user_id ON CONFLICT DO NOTHING";
+    private static final String LINK = "INSERT INTO user_segment (segment_id, user_id, subscription_id, initiative_id) "
+            + "SELECT ?, user_id, ?, ? FROM import_stage WHERE error IS NULL AND ";
+    // A member created by this very transaction cannot be in the segment yet: a plain insert, cheaper than ON CONFLICT.
+    private static final String NEW_MEMBERSHIPS = LINK + "(created OR ?) ORDER BY user_id";
+    private static final String MEMBERSHIPS = LINK + "NOT created ORDER BY user_id ON CONFLICT DO NOTHING";
     private static final String ERRORS = "INSERT INTO import_job_error (job_id, row_no, email, name, reason) "
             + "SELECT ?, row_no, email, name, error FROM import_stage WHERE error IS NOT NULL";
     private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "

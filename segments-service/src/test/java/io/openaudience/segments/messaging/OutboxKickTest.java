@@ -9,7 +9,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -40,18 +39,9 @@ class OutboxKickTest {
         Thread.sleep(2_500);
         UUID job = ImportFixtures.jobId(as(sub, "DEE").multiPart("metrics", "a.csv", csv, "text/csv")
                 .when().post("/api/v2/idea-manager/create-users").then().statusCode(202).extract().response());
-        ImportFixtures.await(Duration.ofSeconds(10), "published by the kick", () -> published(job));
+        ImportFixtures.await(Duration.ofSeconds(10), "published by the kick", () -> ImportFixtures.published(job));
         ConsumerRecord<String, String> record = ImportFixtures.consume(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(30));
         assertTrue(record.value().contains(job.toString()));
-    }
-
-    private static boolean published(UUID job) {
-        try {
-            return ImportFixtures.count("SELECT count(*) FROM segments.outbox WHERE message_key = ? "
-                    + "AND published_at IS NOT NULL", job.toString()) == 1;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -69,7 +69,8 @@ class ImportResourceTest {
         assertEquals(job.toString(), message.get("jobId").asText());
         assertEquals(sub, message.get("subscriptionId").asLong());
         assertEquals("DEE", message.get("initiativeId").asText());
-        ImportFixtures.await(Duration.ofSeconds(10), "outbox row marked published", () -> published(job));
+        ImportFixtures.await(Duration.ofSeconds(10), "outbox row marked published",
+                () -> ImportFixtures.published(job));
     }
 
     @Test
@@ -155,12 +156,4 @@ class ImportResourceTest {
         assertEquals(0, count("SELECT count(*) FROM segments.upload WHERE subscription_id = ?", sub));
     }
 
-    private static boolean published(UUID job) {
-        try {
-            return ImportFixtures.count("SELECT count(*) FROM segments.outbox WHERE message_key = ? "
-                    + "AND published_at IS NOT NULL AND last_error IS NULL", job.toString()) == 1;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
