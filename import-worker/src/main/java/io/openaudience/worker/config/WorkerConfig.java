@@ -13,6 +13,13 @@ public interface WorkerConfig {
     @WithDefault("50000")
     int batchSize();
 
+    /**
+     * Connections a job writes its batches on at once (in file order, commits in order): 2 lets PostgreSQL insert
+     * the next batch's members while the previous batch finishes; 1 writes one batch after the other.
+     */
+    @WithDefault("2")
+    int writers();
+
     /** A batch is committed early when collecting it takes longer than this, so progress moves every few seconds. */
     @WithDefault("2s")
     Duration progressInterval();

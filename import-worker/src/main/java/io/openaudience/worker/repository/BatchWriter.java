@@ -100,23 +100,54 @@ public final class BatchWriter {
     }
 
     /**
+     * How a batch waits for the batch before it when two are written at once on two connections
+     * ({@code BatchPipeline}). All waits go from the later batch to the earlier one, never back, so they cannot
+     * deadlock: the later batch touches the shared keys (members, import_job_seen) only once the earlier one is done
+     * with them, and the rows both lock (the segment's user_count, the job's checkpoint) only once it committed.
+     */
+    public interface Order {
+
+        /** Nothing to wait for: the batch is written alone. */
+        Order ALONE = new Order() {
+        };
+
+        /** Returns once the earlier batch has written its member and duplicate keys (or throws if it failed). */
+        default void awaitEarlierKeys() throws SQLException {
+        }
+
+        /** This batch has written its member and duplicate keys; a later batch may write its own. */
+        default void keysDone() {
+        }
+
+        /** Returns once the earlier batch committed (or throws if it failed). */
+        default void awaitEarlierCommit() throws SQLException {
+        }
+    }
+
+    /** {@link #write(Connection, ClaimedJob, long, List, Order)} of a batch written alone. */
+    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows)
+            throws SQLException, IOException {
+        return write(c, job, expectedProcessed, rows, Order.ALONE);
+    }
+
+    /**
      * Writes the validated rows (numbered from {@code expectedProcessed + 1}) and commits; throws
      * {@link LeaseLostException} after rolling back if the job is not ours at that checkpoint any more.
      */
-    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows)
+    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows, Order order)
             throws SQLException, IOException {
         c.setAutoCommit(false);
         try {
             try (Statement st = c.createStatement()) {
                 st.execute(STAGE);
             }
-            fence(c, job, expectedProcessed);
             if (job.linksSegment()) {
                 lockSegment(c, job);
             }
             List<ImportRow> checked = rejectRepeatsWithinBatch(rows);
             long valid = checked.stream().filter(r -> r.error() == null).count();
             copy(c, checked);
+            order.awaitEarlierKeys();
             long created = update(c, MEMBERS, ps -> {
                 ps.setLong(1, job.subscriptionId());
                 ps.setObject(2, job.id());
@@ -129,6 +160,10 @@ public final class BatchWriter {
                 update(c, SEEN, ps -> ps.setObject(1, job.id()));
                 update(c, DUPLICATES, ps -> ps.setObject(1, job.id()));
             }
+            order.keysDone();
+            // Memberships move segment.user_count (a row lock on the segment until commit): after the earlier batch
+            // committed, or the two would wait for each other. So is the checkpoint, below.
+            order.awaitEarlierCommit();
             long memberships = 0;
             if (job.linksSegment()) {
                 memberships = update(c, NEW_MEMBERSHIPS, ps -> {
@@ -148,6 +183,8 @@ public final class BatchWriter {
                 });
             }
             long n = rows.size();
+            // The checkpoint last: the job row is locked from here to the commit only.
+            fence(c, job, expectedProcessed);
             update(c, PROGRESS, ps -> {
                 ps.setLong(1, n);
                 ps.setLong(2, n - failed);

@@ -20,7 +20,6 @@ import javax.sql.DataSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +103,8 @@ public class ImportJobRunner {
         BatchWriter writer = new BatchWriter(config.resultRows(), config.lease());
         long checkpoint = job.processed();
         long batches = 0;
-        try (RowSource source = open(job); Connection c = dataSource.getConnection()) {
+        try (RowSource source = open(job);
+             BatchPipeline pipeline = new BatchPipeline(dataSource, writer, job, checkpoint, config.writers())) {
             long intervalNanos = config.progressInterval().toNanos();
             long skipped = 0;
             ImportRow row = null;
@@ -114,10 +114,11 @@ public class ImportJobRunner {
             if (skipped < checkpoint) {
                 throw new UnreadableFileException("the file has fewer rows than the job's checkpoint " + checkpoint);
             }
-            List<ImportRow> batch = new ArrayList<>(Math.min(config.batchSize(), 65536));
+            List<ImportRow> batch = newBatch();
             long started = System.nanoTime();
             while (true) {
                 if (batches >= maxBatches) {
+                    pipeline.drain();
                     return false;
                 }
                 try {
@@ -125,8 +126,9 @@ public class ImportJobRunner {
                 } catch (UnreadableFileException e) {
                     // Rows before the point the file broke are good: keep them, then fail the job.
                     if (!batch.isEmpty()) {
-                        writer.write(c, job, checkpoint, batch);
+                        pipeline.submit(batch);
                     }
+                    pipeline.drain();
                     throw e;
                 }
                 if (row != null) {
@@ -136,18 +138,22 @@ public class ImportJobRunner {
                         || (!batch.isEmpty() && (batch.size() & 1023) == 0 && System.nanoTime() - started > intervalNanos);
                 if (row == null || full) {
                     if (!batch.isEmpty()) {
-                        BatchWriter.BatchResult result = writer.write(c, job, checkpoint, batch);
-                        checkpoint += result.rows();
+                        pipeline.submit(batch);
                         batches++;
-                        batch.clear();
+                        batch = newBatch();
                     }
                     started = System.nanoTime();
                     if (row == null) {
+                        pipeline.drain();
                         return true;
                     }
                 }
             }
         }
+    }
+
+    private List<ImportRow> newBatch() {
+        return new ArrayList<>(Math.min(config.batchSize(), 65536));
     }
 
     private RowSource open(ClaimedJob job) throws IOException {
