@@ -1,7 +1,7 @@
 package io.openaudience.worker.parse;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
+import io.openaudience.common.audience.Contacts;
 
 /**
  * The per-row rules of an import, checked before anything touches the database: an email is required, valid (the
@@ -12,9 +12,6 @@ public final class RowValidator {
 
     public static final int MAX_EMAIL = 320;
     public static final int MAX_NAME = 255;
-
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
-            + "(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
 
     private RowValidator() {
     }
@@ -36,7 +33,7 @@ public final class RowValidator {
         if (email.codePointCount(0, email.length()) > MAX_EMAIL) {
             return clean.withError("email too long (max " + MAX_EMAIL + " characters)");
         }
-        if (!EMAIL.matcher(email).matches()) {
+        if (!Contacts.isEmail(email)) {
             return clean.withError("invalid email");
         }
         if (name != null && name.codePointCount(0, name.length()) > MAX_NAME) {

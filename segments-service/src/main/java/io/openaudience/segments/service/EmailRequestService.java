@@ -6,7 +6,7 @@ import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.EmailAcceptance;
 import io.openaudience.segments.EmailKind;
 import io.openaudience.segments.config.EmailConfig;
-import io.openaudience.segments.messaging.OutboxRelay;
+import io.openaudience.outbox.OutboxRelay;
 import io.openaudience.segments.repository.EmailRequestRepository;
 import io.openaudience.segments.repository.EmailRequestRepository.Frozen;
 import io.quarkus.qute.Engine;

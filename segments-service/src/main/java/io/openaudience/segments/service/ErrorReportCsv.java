@@ -1,10 +1,10 @@
 package io.openaudience.segments.service;
 
+import io.openaudience.common.text.CsvCell;
 import io.openaudience.segments.repository.ImportJobRepository.ErrorRow;
 
 /**
- * Writes the error report's CSV lines (RFC 4180 quoting) and defuses cells a spreadsheet would run as a formula
- * (OWASP "CSV injection"): a cell starting with = + - @, a tab or a carriage return gets a leading single quote.
+ * Writes the error report's CSV lines; each cell is quoted and defused by {@link CsvCell}.
  */
 public final class ErrorReportCsv {
 
@@ -18,16 +18,6 @@ public final class ErrorReportCsv {
     }
 
     static String cell(String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
-        }
-        char first = value.charAt(0);
-        String safe = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                ? "'" + value : value;
-        if (safe.indexOf(',') >= 0 || safe.indexOf('"') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0
-                || !safe.equals(safe.strip())) {
-            return '"' + safe.replace("\"", "\"\"") + '"';
-        }
-        return safe;
+        return CsvCell.of(value);
     }
 }

@@ -27,7 +27,7 @@ class OutboxKickTest {
     public static class HourlyTick implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("segments.outbox.poll-interval", "1h");
+            return Map.of("outbox.poll-interval", "1h");
         }
     }
 

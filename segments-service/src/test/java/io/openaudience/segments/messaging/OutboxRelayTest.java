@@ -2,7 +2,7 @@ package io.openaudience.segments.messaging;
 
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.segments.ImportFixtures;
-import io.openaudience.segments.repository.OutboxRepository;
+import io.openaudience.outbox.OutboxRepository;
 import io.openaudience.testsupport.Infra;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,13 +1,20 @@
-package io.openaudience.segments.config;
+package io.openaudience.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** Settings of the outbox relay that publishes committed outbox rows to Kafka. */
-@ConfigMapping(prefix = "segments.outbox")
+/** Settings of the outbox relay that publishes a service's committed outbox rows to Kafka. */
+@ConfigMapping(prefix = "outbox")
 public interface OutboxConfig {
+
+    /** The service's outbox table, schema-qualified (e.g. {@code segments.outbox}); see {@link OutboxRepository}. */
+    String table();
+
+    /** Client id of the relay's Kafka producer. */
+    @WithDefault("outbox-relay")
+    String clientId();
 
     /** Whether this replica runs the relay at all (any number of replicas may). */
     @WithDefault("true")

@@ -1,4 +1,4 @@
-package io.openaudience.segments.repository;
+package io.openaudience.outbox;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,10 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The transactional outbox: writers append a row in their own transaction; the relay claims due rows, publishes
  * them and marks them. The table is service-wide, not tenant data, so these queries do not filter on a tenant.
+ * Each service has its own table (columns as segments-service's {@code V10}/{@code V11} migrations), named by
+ * {@code outbox.table}; the name is configuration, never input, and is checked to be a plain qualified name.
  */
 @ApplicationScoped
 public class OutboxRepository {
@@ -23,40 +26,61 @@ public class OutboxRepository {
      * it now would overtake that row. Claimed rows are leased by pushing next_attempt_at forward, so the claim
      * commits at once and publishing happens outside any transaction.
      */
+    private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*");
     private static final String CLAIM = """
             WITH due AS (
-                SELECT id FROM segments.outbox
+                SELECT id FROM %1$s
                 WHERE published_at IS NULL AND next_attempt_at <= now()
                 ORDER BY id LIMIT $1
                 FOR UPDATE SKIP LOCKED
             ), ready AS (
-                SELECT o.id FROM segments.outbox o JOIN due d ON d.id = o.id
+                SELECT o.id FROM %1$s o JOIN due d ON d.id = o.id
                 WHERE NOT EXISTS (
-                    SELECT 1 FROM segments.outbox e
+                    SELECT 1 FROM %1$s e
                     WHERE e.published_at IS NULL AND e.topic = o.topic AND e.message_key = o.message_key
                       AND e.id < o.id AND e.id NOT IN (SELECT id FROM due))
             )
-            UPDATE segments.outbox o SET next_attempt_at = now() + make_interval(secs => $2)
+            UPDATE %1$s o SET next_attempt_at = now() + make_interval(secs => $2)
             FROM ready r WHERE o.id = r.id
             RETURNING o.id, o.topic, o.message_key, o.payload, o.attempts
             """;
+    private static final String INSERT = "INSERT INTO %1$s (topic, message_key, payload) VALUES ($1, $2, $3)";
+    private static final String PUBLISHED = "UPDATE %1$s SET published_at = now(), last_error = NULL "
+            + "WHERE id = ANY($1) AND published_at IS NULL";
+    private static final String FAILED = "UPDATE %1$s SET attempts = attempts + 1, last_error = $2, "
+            + "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1";
+    private static final String RELEASE = "UPDATE %1$s SET next_attempt_at = now() WHERE id = ANY($1)";
 
     private final Pool pool;
+    private final String claim;
+    private final String insert;
+    private final String published;
+    private final String failed;
+    private final String release;
 
-    public OutboxRepository(Pool pool) {
+    public OutboxRepository(Pool pool, OutboxConfig config) {
         this.pool = pool;
+        String table = config.table();
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("outbox.table must be a schema-qualified table name: " + table);
+        }
+        this.claim = CLAIM.formatted(table);
+        this.insert = INSERT.formatted(table);
+        this.published = PUBLISHED.formatted(table);
+        this.failed = FAILED.formatted(table);
+        this.release = RELEASE.formatted(table);
     }
 
     /** Appends a message in the caller's transaction; it is published only if that transaction commits. */
     public Uni<Void> append(SqlClient client, String topic, String key, String payload) {
-        return client.preparedQuery("INSERT INTO segments.outbox (topic, message_key, payload) VALUES ($1, $2, $3)")
+        return client.preparedQuery(insert)
                 .execute(Tuple.of(topic, key, payload))
                 .replaceWithVoid();
     }
 
     /** Claims up to {@code limit} due rows for {@code lease}; the result is in id order. */
     public Uni<List<OutboxRow>> claim(int limit, Duration lease) {
-        return pool.withTransaction(conn -> conn.preparedQuery(CLAIM)
+        return pool.withTransaction(conn -> conn.preparedQuery(claim)
                 .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
                 .map(rows -> {
                     List<OutboxRow> list = new ArrayList<>();
@@ -71,16 +95,14 @@ public class OutboxRepository {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE segments.outbox SET published_at = now(), last_error = NULL "
-                        + "WHERE id = ANY($1) AND published_at IS NULL")
+        return pool.preparedQuery(published)
                 .execute(Tuple.of(ids.toArray(new Long[0])))
                 .replaceWithVoid();
     }
 
     /** Records a failed attempt and when to try again. */
     public Uni<Void> markFailed(long id, String error, Duration retryIn) {
-        return pool.preparedQuery("UPDATE segments.outbox SET attempts = attempts + 1, last_error = $2, "
-                        + "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1")
+        return pool.preparedQuery(failed)
                 .execute(Tuple.of(id, error, retryIn.toMillis() / 1000.0))
                 .replaceWithVoid();
     }
@@ -90,7 +112,7 @@ public class OutboxRepository {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE segments.outbox SET next_attempt_at = now() WHERE id = ANY($1)")
+        return pool.preparedQuery(release)
                 .execute(Tuple.of(ids.toArray(new Long[0])))
                 .replaceWithVoid();
     }

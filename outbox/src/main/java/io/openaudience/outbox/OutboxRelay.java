@@ -1,8 +1,6 @@
-package io.openaudience.segments.messaging;
+package io.openaudience.outbox;
 
-import io.openaudience.segments.config.OutboxConfig;
-import io.openaudience.segments.repository.OutboxRepository;
-import io.openaudience.segments.repository.OutboxRepository.OutboxRow;
+import io.openaudience.outbox.OutboxRepository.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -64,7 +62,7 @@ public class OutboxRelay {
      * One relay tick on a worker thread (the producer may block while the broker is unreachable): drains the due
      * rows batch by batch, and stops at the first failure so a Kafka outage costs one bounded attempt per tick.
      */
-    @Scheduled(every = "${segments.outbox.poll-interval:1s}", delay = 2, delayUnit = TimeUnit.SECONDS,
+    @Scheduled(every = "${outbox.poll-interval:1s}", delay = 2, delayUnit = TimeUnit.SECONDS,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (!config.enabled() || stopping || !relaying.compareAndSet(false, true)) {
@@ -208,7 +206,7 @@ public class OutboxRelay {
             int timeout = (int) config.sendTimeout().toMillis();
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "segments-outbox-relay");
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             // Acknowledged means replicated; idempotence keeps one key's records in order within a partition.

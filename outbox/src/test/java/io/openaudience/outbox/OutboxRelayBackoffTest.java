@@ -1,6 +1,5 @@
-package io.openaudience.segments.messaging;
+package io.openaudience.outbox;
 
-import io.openaudience.segments.config.OutboxConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -13,6 +12,14 @@ class OutboxRelayBackoffTest {
     @Test
     void backoffDoublesAndIsCapped() {
         OutboxConfig config = new OutboxConfig() {
+            public String table() {
+                return "test.outbox";
+            }
+
+            public String clientId() {
+                return "test";
+            }
+
             public boolean enabled() {
                 return true;
             }
