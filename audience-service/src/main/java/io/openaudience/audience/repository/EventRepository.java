@@ -39,9 +39,14 @@ public class EventRepository {
                             SELECT b.user_id, b.name, b.ts
                             FROM unnest($3::varchar[], $4::varchar[], $5::timestamptz[]) AS b(user_id, name, ts)
                         ), known AS (
-                            SELECT p.user_id, p.last_seen_at FROM audience.app_user p
-                            WHERE p.company_id = $1 AND p.application_id = $2
-                              AND p.user_id IN (SELECT DISTINCT user_id FROM batch)
+                            -- One index probe per person: LIMIT 1 keeps the lateral from becoming a join that
+                            -- reads all of the tenant's people (the plan a stale estimate or a generic plan picks).
+                            SELECT u.user_id, k.last_seen_at
+                            FROM (SELECT DISTINCT user_id FROM batch) u
+                            CROSS JOIN LATERAL (
+                                SELECT p.last_seen_at FROM audience.app_user p
+                                WHERE p.company_id = $1 AND p.application_id = $2 AND p.user_id = u.user_id LIMIT 1
+                            ) k
                         ), timed AS (
                             SELECT b.user_id, b.name, b.ts,
                                    greatest(k.last_seen_at, max(b.ts) OVER (PARTITION BY b.user_id ORDER BY b.ts
