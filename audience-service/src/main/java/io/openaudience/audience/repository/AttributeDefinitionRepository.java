@@ -2,7 +2,6 @@ package io.openaudience.audience.repository;
 
 import io.openaudience.audience.AttributeDefinition;
 import io.openaudience.audience.AttributeDefinitionFilter;
-import io.openaudience.audience.Likes;
 import io.openaudience.common.security.Tenant;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;

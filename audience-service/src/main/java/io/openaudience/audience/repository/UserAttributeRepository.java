@@ -1,6 +1,5 @@
 package io.openaudience.audience.repository;
 
-import io.openaudience.audience.Likes;
 import io.openaudience.audience.UserAttribute;
 import io.openaudience.common.security.Tenant;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;

@@ -1,5 +1,6 @@
 package io.openaudience.audience.rest;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openaudience.audience.PageRequest;
 import io.openaudience.audience.UserAttributeWrite;
@@ -168,6 +169,6 @@ public class UserAttributeResource {
     }
 
     /** Body of the multi-attribute DELETE. */
-    public record DefinitionIds(@com.fasterxml.jackson.annotation.JsonProperty("definition_ids") JsonNode definitionIds) {
+    public record DefinitionIds(@JsonProperty("definition_ids") JsonNode definitionIds) {
     }
 }

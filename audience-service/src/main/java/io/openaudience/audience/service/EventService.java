@@ -117,7 +117,7 @@ public class EventService {
         if (body.isArray() && body.isEmpty()) {
             throw ApiException.badRequest("body", "the array holds no event");
         }
-        if (body.size() > config.maxBatch() && !single) {
+        if (!single && body.size() > config.maxBatch()) {
             throw ApiException.payloadTooLarge("at most " + config.maxBatch() + " events per request (got "
                     + body.size() + ")");
         }

@@ -58,8 +58,8 @@ class AppUserResourceTest {
                 .body("$", not(hasKey("first_seen_at")));
         assertTrue(created.header("Location").endsWith("/application/app1/users/u-1"));
 
-        Map<String, Object> row = AudienceFixtures.rows("select email_key, phone_key, first_name from audience.app_user "
-                + "where company_id = ? and user_id = 'u-1'", t.company).get(0);
+        Map<String, Object> row = AudienceFixtures.rows("select email_key, phone_key, first_name "
+                + "from audience.app_user where company_id = ? and user_id = 'u-1'", t.company).get(0);
         assertEquals("asha@example.com", row.get("email_key"));
         assertEquals("919999999999", row.get("phone_key"));
 

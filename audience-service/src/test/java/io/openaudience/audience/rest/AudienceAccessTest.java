@@ -11,6 +11,7 @@ import java.util.List;
 import static io.openaudience.audience.rest.AudienceFixtures.PREFIX;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,6 +84,8 @@ class AudienceAccessTest {
             String path = base + e.get(3);
             doc.body("paths", hasKey(path));
             doc.body("paths.'" + path + "'." + e.get(0).toLowerCase() + ".summary", notNullValue());
+            doc.body("paths.'" + path + "'." + e.get(0).toLowerCase() + ".responses", hasKey("401"));
+            doc.body("paths.'" + path + "'.parameters.name", hasItems("company_id", "application_id"));
         }
     }
 

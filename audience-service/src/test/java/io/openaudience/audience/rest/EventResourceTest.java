@@ -91,9 +91,9 @@ class EventResourceTest {
         assertEquals(3L, known.get("total_visits"));
         assertEquals(Instant.parse("2026-11-01T09:00:00Z"), ((Timestamp) known.get("first_seen_at")).toInstant());
         assertEquals(Instant.parse("2026-11-01T12:00:00Z"), ((Timestamp) known.get("last_seen_at")).toInstant());
-        Map<String, Object> after = AudienceFixtures.rows("select s.count, s.first_at from audience.person_event_stats s "
-                + "join audience.app_user u on u.id = s.user_pk where u.company_id = ? and u.user_id = 'known' "
-                + "and s.name = 'pageview'", t.company).get(0);
+        Map<String, Object> after = AudienceFixtures.rows("select s.count, s.first_at "
+                + "from audience.person_event_stats s join audience.app_user u on u.id = s.user_pk "
+                + "where u.company_id = ? and u.user_id = 'known' and s.name = 'pageview'", t.company).get(0);
         assertEquals(5L, after.get("count"));
         assertEquals(Instant.parse("2026-11-01T09:00:00Z"), ((Timestamp) after.get("first_at")).toInstant());
 

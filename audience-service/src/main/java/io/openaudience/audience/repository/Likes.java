@@ -1,14 +1,14 @@
-package io.openaudience.audience;
+package io.openaudience.audience.repository;
 
 import java.util.Locale;
 
 /** Turns user text into a case-insensitive "contains" pattern for {@code lower(x) like ? escape '\'}. */
-public final class Likes {
+final class Likes {
 
     private Likes() {
     }
 
-    public static String containing(String text) {
+    static String containing(String text) {
         String escaped = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
         return "%" + escaped + "%";
     }
