@@ -34,15 +34,17 @@ class ConcurrentWritesTest {
     }
 
     @Test
-    void eventBatchesNamingTheSamePeopleAtOnce() throws Exception {
+    void eventBatchesNamingTheSamePeopleAndANewMonthAtOnce() throws Exception {
         AudienceFixtures t = new AudienceFixtures();
         List<Integer> statuses = parallel(6, i -> {
             StringBuilder body = new StringBuilder("[");
             // Each batch names the same 50 people, in a different order.
             for (int k = 0; k < 200; k++) {
                 int person = (k * (i + 1) * 7) % 50;
+                // A month no other test writes: all six are its first batches and race to create its partition.
                 body.append(k == 0 ? "" : ",").append("{\"user_id\":\"p").append(person)
-                        .append("\",\"name\":\"n").append(k % 3).append("\"}");
+                        .append("\",\"name\":\"n").append(k % 3)
+                        .append("\",\"timestamp\":\"2012-03-15T10:00:00Z\"}");
             }
             return t.as().body(body.append("]").toString()).post(PREFIX + "/events").then().extract().statusCode();
         });
