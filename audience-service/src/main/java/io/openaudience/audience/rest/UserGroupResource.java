@@ -3,7 +3,6 @@ package io.openaudience.audience.rest;
 import io.openaudience.audience.GroupRequests.GroupPatch;
 import io.openaudience.audience.GroupRequests.GroupReplace;
 import io.openaudience.audience.GroupRequests.NewGroup;
-import io.openaudience.audience.repository.UserGroupRepository.Filter;
 import io.openaudience.audience.rest.GroupViews.Categories;
 import io.openaudience.audience.rest.GroupViews.Categorised;
 import io.openaudience.audience.rest.GroupViews.CursorPageView;
@@ -15,9 +14,8 @@ import io.openaudience.audience.rest.GroupViews.Tags;
 import io.openaudience.audience.rest.GroupViews.UserSummary;
 import io.openaudience.audience.service.GroupMemberService;
 import io.openaudience.audience.service.GroupMemberService.MemberQuery;
-import io.openaudience.audience.service.QueryValues;
 import io.openaudience.audience.service.UserGroupService;
-import io.openaudience.common.error.ApiException;
+import io.openaudience.audience.service.UserGroupService.ListQuery;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.common.security.TenantContext;
 import io.quarkus.security.Authenticated;
@@ -42,11 +40,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Fynd user groups ({@code …/user_group}, API.md §2 rows 11–20 and 22). */
 @Path("/service/platform/user/v1.0/company/{company_id}/application/{application_id}/user_group")
@@ -58,8 +54,6 @@ import java.util.Set;
 @APIResponse(responseCode = "403", description = "The token may not use this company or application")
 public class UserGroupResource {
 
-    private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "failed");
-    private static final Set<String> TYPES = Set.of("bulk", "conditional");
     private static final String GROUP_ID_DOC = "The group's `_id` (24 hex digits) or its `uid` (all digits)";
 
     private final UserGroupService groups;
@@ -120,13 +114,10 @@ public class UserGroupResource {
                                @QueryParam("page_no") String pageNo, @QueryParam("page_size") String pageSize,
                                @Context UriInfo uri) {
         Tenant current = tenant.tenant();
-        int page = QueryValues.atLeast(pageNo, "page_no", 1, 1);
-        int size = QueryValues.integer(pageSize, "page_size", 10, 1, 100);
-        Filter filter = new Filter(oneOf(status, "status", STATUSES), oneOf(type, "type", TYPES), text(name),
-                QueryValues.positiveLong(groupUid, "group_uid"), tags(tags), text(category));
-        return groups.list(current, filter, page, size).map(result -> new GroupList(
-                result.groups().stream().map(g -> UserGroupView.of(g, current, uri.getBaseUri())).toList(),
-                FyndPage.of(page, size, result.total())));
+        return groups.list(current, new ListQuery(status, type, name, groupUid, tags, category, pageNo, pageSize))
+                .map(result -> new GroupList(result.groups().stream()
+                        .map(g -> UserGroupView.of(g, current, uri.getBaseUri())).toList(),
+                        FyndPage.of(result.pageNo(), result.pageSize(), result.total())));
     }
 
     @POST
@@ -232,30 +223,5 @@ public class UserGroupResource {
                 .<RefreshAccepted>accepted()
                 .location(FyndLinks.absoluteUri(uri.getBaseUri(), FyndLinks.jobPath(current, r.jobId())))
                 .entity(new RefreshAccepted("Refresh of total users queued", r.uid(), r.jobId())).build());
-    }
-
-    private static String oneOf(String raw, String name, Set<String> allowed) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        String value = raw.strip();
-        if (!allowed.contains(value)) {
-            throw ApiException.badRequest(name, name + " must be one of " + String.join(", ",
-                    allowed.stream().sorted().toList()));
-        }
-        return value;
-    }
-
-    private static String text(String raw) {
-        return raw == null || raw.isBlank() ? null : raw.strip();
-    }
-
-    private static String[] tags(List<String> raw) {
-        if (raw == null || raw.isEmpty()) {
-            return null;
-        }
-        String[] tags = raw.stream().flatMap(t -> Arrays.stream(t.split(","))).map(String::strip)
-                .filter(t -> !t.isEmpty()).distinct().toArray(String[]::new);
-        return tags.length == 0 ? null : tags;
     }
 }

@@ -26,10 +26,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * User group rules (rows 11–18, 20, 22): field checks, name uniqueness, one member-writing job per group at a time,
@@ -43,6 +45,8 @@ public class UserGroupService {
     /** A refresh that found the queued job gone (it started) tries again this many times. */
     private static final int REFRESH_ATTEMPTS = 3;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "failed");
+    private static final Set<String> TYPES = Set.of(UserGroup.BULK, UserGroup.CONDITIONAL);
 
     private final UserGroupRepository groups;
     private final JobRepository jobs;
@@ -61,8 +65,13 @@ public class UserGroupService {
         this.jobsConfig = jobsConfig;
     }
 
-    /** A page of groups and the number of groups the filter matches. */
-    public record GroupPage(List<UserGroup> groups, long total) {
+    /** The query of the group list as the client sent it (all text; checked here). */
+    public record ListQuery(String status, String type, String name, String groupUid, List<String> tags,
+                            String category, String pageNo, String pageSize) {
+    }
+
+    /** A page of groups, which page it is and how many groups the filter matches. */
+    public record GroupPage(List<UserGroup> groups, int pageNo, int pageSize, long total) {
     }
 
     /** An accepted refresh: the group's uid and the (possibly shared) queued refresh job. */
@@ -77,10 +86,16 @@ public class UserGroupService {
     public static final Category CUSTOM = new Category(GroupRules.DEFAULT_CATEGORY, "Custom",
             "Groups the application made; the default category");
 
+    /** Row 14: newest first; {@code name} matches anywhere, case-insensitively; {@code tags} keeps any of them. */
     @WithSession
-    public Uni<GroupPage> list(Tenant tenant, Filter filter, int pageNo, int pageSize) {
-        return groups.page(tenant, filter, pageNo, pageSize)
-                .chain(page -> groups.count(tenant, filter).map(total -> new GroupPage(page, total)));
+    public Uni<GroupPage> list(Tenant tenant, ListQuery query) {
+        int pageNo = QueryValues.atLeast(query.pageNo(), "page_no", 1, 1);
+        int pageSize = QueryValues.integer(query.pageSize(), "page_size", 10, 1, 100);
+        Filter filter = new Filter(oneOf(query.status(), "status", STATUSES), oneOf(query.type(), "type", TYPES),
+                text(query.name()), QueryValues.positiveLong(query.groupUid(), "group_uid"), tags(query.tags()),
+                text(query.category()));
+        return groups.page(tenant, filter, pageNo, pageSize).chain(page -> groups.count(tenant, filter)
+                .map(total -> new GroupPage(page, pageNo, pageSize, total)));
     }
 
     @WithSession
@@ -347,6 +362,32 @@ public class UserGroupService {
                 throw busy(change.field(), job);
             }
         }).replaceWithVoid();
+    }
+
+    private static String oneOf(String raw, String name, Set<String> allowed) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String value = raw.strip();
+        if (!allowed.contains(value)) {
+            throw ApiException.badRequest(name, name + " must be one of " + String.join(", ",
+                    allowed.stream().sorted().toList()));
+        }
+        return value;
+    }
+
+    private static String text(String raw) {
+        return raw == null || raw.isBlank() ? null : raw.strip();
+    }
+
+    /** Tags of the list filter: comma-separated, repeated, or both. */
+    private static String[] tags(List<String> raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        String[] tags = raw.stream().flatMap(t -> Arrays.stream(t.split(","))).map(String::strip)
+                .filter(t -> !t.isEmpty()).distinct().toArray(String[]::new);
+        return tags.length == 0 ? null : tags;
     }
 
     private static void markPending(UserGroup group, String jobId) {
