@@ -89,7 +89,8 @@ public class GroupMemberService {
                     : rows.get(rows.size() - 1).userPk();
             String next = hasNext ? new MemberCursor(found.groupId(), last, current + 1).encode() : null;
             String prev = hasPrev ? new MemberCursor(found.groupId(), first, Math.max(1, current - 1)).encode() : null;
-            return new MemberPage(rows, new CursorPage("cursor", current, size, hasNext, hasPrev, next, prev));
+            List<MemberRow> items = rows.stream().filter(r -> r.userId() != null).toList();
+            return new MemberPage(items, new CursorPage("cursor", current, size, hasNext, hasPrev, next, prev));
         });
     }
 
