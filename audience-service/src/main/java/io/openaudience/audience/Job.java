@@ -10,8 +10,8 @@ import org.hibernate.annotations.ColumnTransformer;
 import java.time.OffsetDateTime;
 
 /**
- * An asynchronous audience job (a group's import, update or recount, an attribute bulk update): written {@code queued}
- * by the intake, then run and updated by import-worker only. Lease columns are the worker's and are not mapped.
+ * An asynchronous audience job (a group's import, update or recount, an attribute bulk update), written {@code queued}
+ * by the intake and from then on updated by import-worker only (its lease columns are not mapped).
  */
 @Entity
 @Table(name = "job")

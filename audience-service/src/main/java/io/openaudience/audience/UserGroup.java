@@ -12,13 +12,10 @@ import org.hibernate.type.SqlTypes;
 
 import java.time.OffsetDateTime;
 
-/**
- * A Fynd user group of one application: bulk (members from CSV files and {@code user_data}) or conditional. Updates
- * write only the columns they changed ({@link DynamicUpdate}), because import-worker writes the status, counts and
- * timestamps of the same row while a job runs.
- */
+/** A Fynd user group of one application: bulk (members from CSV files and {@code user_data}) or conditional. */
 @Entity
 @Table(name = "user_group")
+// Updates write only the columns they changed: import-worker writes the status and counts of the same row.
 @DynamicUpdate
 public class UserGroup extends PanacheEntityBase {
 

@@ -7,10 +7,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Appends Kafka messages to {@code audience.outbox} inside the caller's Panache transaction, for
- * {@link io.openaudience.outbox.OutboxRelay} to publish after the commit. The row goes through the Hibernate Reactive
- * session because {@code OutboxRepository.append} needs a Vert.x SQL client, which a session does not expose, and the
- * row must commit or roll back with the job it announces.
+ * Appends Kafka messages to {@code audience.outbox} in the caller's Panache transaction, for
+ * {@link io.openaudience.outbox.OutboxRelay} to publish after the commit: through the session, because
+ * {@code OutboxRepository.append} needs a Vert.x SQL client, which a session does not expose.
  */
 @ApplicationScoped
 public class AudienceOutbox {

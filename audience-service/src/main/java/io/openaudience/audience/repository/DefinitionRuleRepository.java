@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the attribute bulk update intake needs of attribute definitions: id, slug, type and validations, found by
- * slug or id. Its own SQL on the pool because the attribute package owns the definition entity (which does not map
- * the validations) and this is a read of a few columns, not entity work.
+ * What the attribute bulk update intake needs of attribute definitions (id, slug, type, validations), in its own SQL
+ * on the pool: the attribute package owns the definition entity, which does not map the validations.
  */
 @ApplicationScoped
 public class DefinitionRuleRepository {

@@ -13,11 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One page of a group's members (row 19) in one SQL statement on the reactive pool: the group check, an index range
- * over {@code user_group_member}'s primary key, the people of that range by primary key, and a probe of the other
- * side of the cursor. Plain SQL on the pool,
- * not Panache, because it is the benchmarked hot path: one prepared statement and rows mapped straight to the view,
- * without a session or entities per request.
+ * One page of a group's members (row 19) in one SQL statement on the reactive pool, not Panache, because it is the
+ * benchmarked hot path: one prepared statement (group check, primary key range, people by key, probe of the other
+ * side of the cursor) and rows mapped straight to the view, without a session or entities per request.
  */
 @ApplicationScoped
 public class GroupMemberRepository {

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rejected rows of a job ({@code audience.job_error}), in plain SQL on the reactive pool: the error report is read
- * through a server-side cursor, which no entity query does. Callers check the job is the tenant's first.
+ * The rejected rows of a job ({@code audience.job_error}, callers check the job is the tenant's), in plain SQL on the
+ * reactive pool: the error report is read through a server-side cursor, which no entity query does.
  */
 @ApplicationScoped
 public class JobErrorRepository {

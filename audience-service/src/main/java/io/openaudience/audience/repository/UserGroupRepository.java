@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * User groups of one company and application. Set-based statements (tags, categories, deleting a group's members)
- * are SQL through the same session, so they join the caller's transaction.
+ * User groups of one company and application; set-based statements (tags, groups per category, deleting a group's
+ * members) are SQL through the same session, so they join the caller's transaction.
  */
 @ApplicationScoped
 public class UserGroupRepository implements PanacheRepositoryBase<UserGroup, String> {
@@ -110,8 +110,8 @@ public class UserGroupRepository implements PanacheRepositoryBase<UserGroup, Str
     /** Distinct tags of the tenant's groups, alphabetically, at most {@code limit}. */
     public Uni<List<String>> tags(Tenant tenant, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT DISTINCT t FROM audience.user_group g, unnest(g.tags) t "
-                                + "WHERE g.company_id = :company AND g.application_id = :application ORDER BY t LIMIT :limit",
+                        "SELECT DISTINCT t FROM audience.user_group g, unnest(g.tags) t WHERE g.company_id = :company "
+                                + "AND g.application_id = :application ORDER BY t LIMIT :limit",
                         String.class)
                 .setParameter("company", tenant.companyId())
                 .setParameter("application", tenant.applicationId())

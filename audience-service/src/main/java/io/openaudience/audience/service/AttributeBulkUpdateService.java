@@ -27,9 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Accepts attribute bulk updates (row 6): resolves every key to a definition and checks every value with
- * {@link AttributeRules} now, so the worker only applies values that are valid; then queues the
- * {@code attribute_bulk_update} job with its message in one transaction.
+ * Accepts attribute bulk updates (row 6): every key resolved and every value checked with {@link AttributeRules} now,
+ * so the worker only applies valid values, then the {@code attribute_bulk_update} job queued with its message.
  */
 @ApplicationScoped
 public class AttributeBulkUpdateService {

@@ -11,15 +11,14 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The opaque cursor of a group's member pages (row 19): a position in the member key order ({@code user_pk}), the
- * group it belongs to and the number of the page it leads to, with a check that makes a tampered or garbage cursor
- * a 400. The check is a digest, not a secret MAC: a forged cursor gains nothing, because it can only name a position
- * in a group the caller may read anyway, and the group it carries must be the one in the path.
+ * The opaque cursor of a group's member pages (row 19): a position in member key order ({@code user_pk}), the group
+ * and the number of the page it leads to, with a check that makes a tampered or garbage cursor a 400.
  */
 public record MemberCursor(String groupId, long position, int page) {
 
     private static final byte VERSION = 1;
     private static final int BODY = 1 + 12 + 8 + 4;
+    // A digest, not a secret MAC: a forged cursor can only name a position in a group the caller may read anyway.
     private static final int CHECK = 8;
     private static final byte[] DOMAIN = "audience.group-members.v1".getBytes(StandardCharsets.US_ASCII);
 

@@ -13,7 +13,8 @@ import static org.hamcrest.Matchers.hasKey;
 @QuarkusTest
 class GroupOpenApiTest {
 
-    private static final String PREFIX = "/service/platform/user/v1.0/company/{company_id}/application/{application_id}";
+    private static final String PREFIX =
+            "/service/platform/user/v1.0/company/{company_id}/application/{application_id}";
 
     @Test
     void everyOperationIsDocumented() {
