@@ -16,6 +16,7 @@ import io.openaudience.audience.messaging.AudienceOutbox;
 import io.openaudience.audience.repository.JobRepository;
 import io.openaudience.audience.repository.UserGroupRepository;
 import io.openaudience.audience.repository.UserGroupRepository.Filter;
+import io.openaudience.common.audience.ObjectIds;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.error.FieldError;
 import io.openaudience.common.messaging.RefreshTotalUsersMessage;
@@ -121,7 +122,7 @@ public class UserGroupService {
                         .chain(groups::nextUid)
                         .chain(uid -> {
                             UserGroup group = new UserGroup();
-                            group.id = io.openaudience.common.audience.ObjectIds.next();
+                            group.id = ObjectIds.next();
                             group.uid = uid;
                             group.companyId = tenant.companyId();
                             group.applicationId = tenant.applicationId();

@@ -241,6 +241,52 @@ class UserGroupUpdateTest {
     }
 
     @Test
+    void aWriterTheCheckCannotSeeYetIsCaughtByTheIndexAndNothingIsWritten() throws Exception {
+        String company = freshCompany();
+        String id = createGroup(company, "Backstop");
+        finishJobsOf(id);
+        String lastJob = (String) row("SELECT last_job_id FROM audience.user_group WHERE id = ?", id)
+                .get("last_job_id");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (java.sql.Connection other = io.openaudience.testsupport.Infra.connect()) {
+            // Another writer's job, not committed yet: the intake's check does not see it, its insert waits on it.
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement insert = other.prepareStatement("INSERT INTO audience.job (id, "
+                    + "company_id, application_id, type, group_id) VALUES (?, ?, ?, 'group_update', ?)")) {
+                insert.setString(1, io.openaudience.common.audience.ObjectIds.next());
+                insert.setString(2, company);
+                insert.setString(3, GroupFixtures.APP);
+                insert.setString(4, id);
+                insert.executeUpdate();
+            }
+            Future<Response> patch = pool.submit(() -> as(company)
+                    .body(Map.of("file_url", "https://127.0.0.1/late.csv")).when().patch(path(company, id)));
+            GroupFixtures.await(Duration.ofSeconds(20), "the intake waiting on the other writer's job",
+                    () -> waitingOnLock());
+            other.commit();
+            patch.get().then().statusCode(409).body("meta.errors.field", hasItem("file_url"));
+        } finally {
+            pool.shutdown();
+        }
+        Map<String, Object> group = row("SELECT status, last_job_id, file_url FROM audience.user_group WHERE id = ?",
+                id);
+        assertEquals("completed", group.get("status"));
+        assertEquals(lastJob, group.get("last_job_id"));
+        assertEquals("http://127.0.0.1:1/Backstop.csv", group.get("file_url"));
+        assertEquals(0, count("SELECT count(*) FROM audience.outbox o WHERE o.topic = ? AND NOT EXISTS "
+                + "(SELECT 1 FROM audience.job j WHERE j.id = o.message_key)", Topics.IMPORT_JOBS));
+    }
+
+    private static boolean waitingOnLock() {
+        try {
+            return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    + "AND query ILIKE '%insert into audience.job%'") > 0;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void deleteRemovesTheGroupAndEveryMemberAndFailsItsQueuedJobs() throws Exception {
         String company = freshCompany();
         String id = createGroup(company, "Doomed");
