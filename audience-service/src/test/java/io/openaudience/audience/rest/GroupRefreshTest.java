@@ -77,7 +77,7 @@ class GroupRefreshTest {
 
         GroupFixtures.await(Duration.ofSeconds(15), "the refresh published", () -> GroupFixtures.published(group));
         List<ConsumerRecord<String, String>> records = GroupFixtures.records(Topics.REFRESH_TOTAL_USERS, group,
-                Duration.ofSeconds(4));
+                Duration.ofSeconds(30));
         assertEquals(1, records.size(), records.toString());
         assertEquals("{\"jobId\":\"" + jobId + "\",\"companyId\":\"" + company + "\",\"applicationId\":\""
                 + GroupFixtures.APP + "\",\"groupId\":\"" + group + "\"}", records.get(0).value());
@@ -90,7 +90,7 @@ class GroupRefreshTest {
         GroupFixtures.await(Duration.ofSeconds(15), "the second refresh published",
                 () -> GroupFixtures.published(group));
         List<ConsumerRecord<String, String>> after = GroupFixtures.records(Topics.REFRESH_TOTAL_USERS, group,
-                Duration.ofSeconds(4));
+                Duration.ofSeconds(30));
         assertEquals(2, after.size(), after.toString());
         assertTrue(after.get(1).value().contains(second));
 
