@@ -24,13 +24,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Our responses checked against the Joi models of the Fynd JavaScript SDK ({@code @gofynd/fdk-client-javascript}
  * 3.4.2, the checks its {@code strictResponseCheck} runs) with Node. Skipped where Node or the unpacked SDK is
- * missing; {@code FYND_SDK_USER_MODEL} points at another copy of {@code UserPlatformModel.js}.
+ * missing ({@code deploy/local/checks} after its {@code npm ci}, {@code /tmp/sdk}, or {@code FYND_SDK_USER_MODEL}).
  */
 @QuarkusTest
 class FyndSdkShapesTest {
 
-    private static final String DEFAULT_MODEL =
-            "/tmp/sdk/node_modules/@gofynd/fdk-client-javascript/sdk/platform/User/UserPlatformModel.js";
+    private static final String MODEL = "node_modules/@gofynd/fdk-client-javascript/sdk/platform/User/"
+            + "UserPlatformModel.js";
+    /** Where the SDK may be unpacked: deploy/local/checks (after its npm ci), or /tmp/sdk. */
+    private static final List<String> CANDIDATES = List.of("../deploy/local/checks/" + MODEL, "/tmp/sdk/" + MODEL);
     private static final String CHECK = """
             const M = require(process.argv[2]);
             let input = '';
@@ -48,8 +50,10 @@ class FyndSdkShapesTest {
     @BeforeAll
     static void sdk() throws IOException {
         String env = System.getenv("FYND_SDK_USER_MODEL");
-        model = env == null || env.isBlank() ? DEFAULT_MODEL : env;
-        assumeTrue(Files.exists(Path.of(model)), "the Fynd SDK is not unpacked at " + model);
+        model = env != null && !env.isBlank() ? env
+                : CANDIDATES.stream().filter(c -> Files.exists(Path.of(c))).findFirst().orElse(null);
+        assumeTrue(model != null && Files.exists(Path.of(model)), "the Fynd SDK is not unpacked at " + CANDIDATES);
+        model = Path.of(model).toAbsolutePath().toString();
         assumeTrue(nodeAvailable(), "node is not installed");
         script = Files.createTempFile("joi-check", ".js");
         Files.writeString(script, CHECK);
