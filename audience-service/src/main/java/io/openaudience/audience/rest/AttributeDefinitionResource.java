@@ -60,7 +60,7 @@ public class AttributeDefinitionResource {
                     examples = @ExampleObject(name = "page", value = UserAttributeExamples.DEFINITION_PAGE)))
     @APIResponse(responseCode = "400", description = "A filter or paging value that does not parse; names the "
             + "query parameter")
-    public Uni<Items<AttributeDefinitionView>> list(
+    public Uni<FyndItems<AttributeDefinitionView>> list(
             @Parameter(description = "Case-insensitive part of the name") @QueryParam("name") String name,
             @Parameter(description = "Exact slug") @QueryParam("slug") String slug,
             @Parameter(description = "Exact type, e.g. string or encrypted_number") @QueryParam("type") String type,
@@ -73,19 +73,19 @@ public class AttributeDefinitionResource {
             @QueryParam("excluding_ids") String excludingIds,
             @Parameter(description = "Page number from 1 (default 1)") @QueryParam("page_no") String pageNo,
             @Parameter(description = "1–100 (default 10)") @QueryParam("page_size") String pageSize) {
-        PageRequest page = QueryValues.page(pageNo, pageSize);
+        PageRequest page = QueryFilters.page(pageNo, pageSize);
         AttributeDefinitionFilter filter = new AttributeDefinitionFilter(
-                QueryValues.text("name", name, AttributeDefinitionService.MAX_NAME_LENGTH),
-                QueryValues.text("slug", slug, 64),
+                QueryFilters.text("name", name, AttributeDefinitionService.MAX_NAME_LENGTH),
+                QueryFilters.text("slug", slug, 64),
                 type(type),
-                QueryValues.bool("customer_editable", customerEditable),
-                QueryValues.bool("encrypted", encrypted),
-                QueryValues.bool("pinned", pinned),
-                QueryValues.integer("pin_order", pinOrder),
-                QueryValues.bool("is_locked", locked),
+                QueryFilters.bool("customer_editable", customerEditable),
+                QueryFilters.bool("encrypted", encrypted),
+                QueryFilters.bool("pinned", pinned),
+                QueryFilters.integer("pin_order", pinOrder),
+                QueryFilters.bool("is_locked", locked),
                 ids(excludingIds));
         return definitions.list(tenant.tenant(), filter, page)
-                .map(p -> new Items<>(p.items().stream().map(AttributeDefinitionView::of).toList(),
+                .map(p -> new FyndItems<>(p.items().stream().map(AttributeDefinitionView::of).toList(),
                         FyndPage.of(page.pageNo(), page.pageSize(), p.total())));
     }
 
@@ -181,9 +181,5 @@ public class AttributeDefinitionResource {
                     + " ids");
         }
         return ids;
-    }
-
-    /** A page of items in Fynd's list shape. */
-    public record Items<T>(List<T> items, FyndPage page) {
     }
 }

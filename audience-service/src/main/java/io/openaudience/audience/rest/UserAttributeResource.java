@@ -59,20 +59,20 @@ public class UserAttributeResource {
                     examples = @ExampleObject(name = "page", value = UserAttributeExamples.USER_ATTRIBUTE_PAGE)))
     @APIResponse(responseCode = "400", description = "A filter or paging value that does not parse")
     @APIResponse(responseCode = "404", description = "No such user in this application")
-    public Uni<AttributeDefinitionResource.Items<UserAttributeView>> list(
+    public Uni<FyndItems<UserAttributeView>> list(
             @PathParam("user_id") String userId,
             @Parameter(description = "Only values of definitions of this type") @QueryParam("type") String type,
             @Parameter(description = "Only values of definitions whose name contains this (case-insensitive)")
             @QueryParam("name") String name,
             @Parameter(description = "Page number from 1 (default 1)") @QueryParam("page_no") String pageNo,
             @Parameter(description = "1–100 (default 10)") @QueryParam("page_size") String pageSize) {
-        PageRequest page = QueryValues.page(pageNo, pageSize);
+        PageRequest page = QueryFilters.page(pageNo, pageSize);
         if (type != null && !type.isEmpty() && AttributeType.of(type).isEmpty()) {
             throw ApiException.badRequest("type", "type must be one of " + AttributeType.names());
         }
         return attributes.list(tenant.tenant(), userId, type == null || type.isEmpty() ? null : type,
-                        QueryValues.text("name", name, AttributeDefinitionService.MAX_NAME_LENGTH), page)
-                .map(p -> new AttributeDefinitionResource.Items<>(p.items().stream().map(UserAttributeView::of)
+                        QueryFilters.text("name", name, AttributeDefinitionService.MAX_NAME_LENGTH), page)
+                .map(p -> new FyndItems<>(p.items().stream().map(UserAttributeView::of)
                         .toList(), FyndPage.of(page.pageNo(), page.pageSize(), p.total())));
     }
 

@@ -80,10 +80,10 @@ public class AppUserService {
                             return people.flush().replaceWith(new Upserted(user, created));
                         }))
                 // Another request gave the same email or phone to another person in the meantime.
-                .onFailure(e -> Constraints.uniqueViolation(e, "app_user_email_uq"))
+                .onFailure(e -> UniqueViolations.is(e, "app_user_email_uq"))
                 .transform(e -> ApiException.conflict("emails[" + p.primaryEmail() + "].email",
                         "the email belongs to another user"))
-                .onFailure(e -> Constraints.uniqueViolation(e, "app_user_phone_uq"))
+                .onFailure(e -> UniqueViolations.is(e, "app_user_phone_uq"))
                 .transform(e -> ApiException.conflict("phone_numbers[" + p.primaryPhone() + "].phone",
                         "the phone number belongs to another user"));
     }

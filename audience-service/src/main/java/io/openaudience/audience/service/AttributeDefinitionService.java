@@ -131,7 +131,7 @@ public class AttributeDefinitionService {
                 })
                 .chain(() -> definitions.persistAndFlush(d))
                 // Two creates of one slug at once: the loser meets the unique index at the flush.
-                .onFailure(e -> Constraints.uniqueViolation(e, SLUG_INDEX)).transform(e -> duplicateSlug(slug));
+                .onFailure(e -> UniqueViolations.is(e, SLUG_INDEX)).transform(e -> duplicateSlug(slug));
     }
 
     /**

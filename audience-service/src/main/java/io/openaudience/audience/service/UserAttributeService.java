@@ -123,7 +123,7 @@ public class UserAttributeService {
                                                 .map(saved -> new Written(new Shown(saved, value), created));
                                     }));
                 })
-                .onFailure(e -> Constraints.uniqueViolation(e, VALUE_INDEX)).transform(e -> concurrentWrite());
+                .onFailure(e -> UniqueViolations.is(e, VALUE_INDEX)).transform(e -> concurrentWrite());
     }
 
     /**
@@ -177,7 +177,7 @@ public class UserAttributeService {
                                                 .map(v -> rows.stream().map(this::masked).toList());
                                     }));
                 })
-                .onFailure(e -> Constraints.uniqueViolation(e, VALUE_INDEX)).transform(e -> concurrentWrite());
+                .onFailure(e -> UniqueViolations.is(e, VALUE_INDEX)).transform(e -> concurrentWrite());
     }
 
     /** Deletes the person's value of the definition (row 10). */

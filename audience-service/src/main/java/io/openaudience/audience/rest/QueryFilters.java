@@ -1,33 +1,27 @@
 package io.openaudience.audience.rest;
 
 import io.openaudience.audience.PageRequest;
+import io.openaudience.audience.service.QueryValues;
 import io.openaudience.common.error.ApiException;
 
 import java.util.Locale;
 
 /**
- * Query values as the Fynd SDK sends them (everything is text: {@code "1"}, {@code "true"}), checked and named after
- * the query parameter when they do not parse.
+ * Optional list filters as the Fynd SDK sends them (text: {@code "1"}, {@code "true"}; undefined ones empty): absent or
+ * empty = no filter (null), a value that does not parse = 400 naming the query parameter.
  */
-final class QueryValues {
+final class QueryFilters {
 
     static final int DEFAULT_PAGE_SIZE = 10;
     static final int MAX_PAGE_SIZE = 100;
 
-    private QueryValues() {
+    private QueryFilters() {
     }
 
     /** {@code page_no} (default 1, ≥ 1) and {@code page_size} (default 10, 1–100). */
     static PageRequest page(String pageNo, String pageSize) {
-        Integer no = integer("page_no", pageNo);
-        Integer size = integer("page_size", pageSize);
-        if (no != null && no < 1) {
-            throw ApiException.badRequest("page_no", "page_no must be 1 or more");
-        }
-        if (size != null && (size < 1 || size > MAX_PAGE_SIZE)) {
-            throw ApiException.badRequest("page_size", "page_size must be between 1 and " + MAX_PAGE_SIZE);
-        }
-        return new PageRequest(no == null ? 1 : no, size == null ? DEFAULT_PAGE_SIZE : size);
+        return new PageRequest(QueryValues.atLeast(pageNo, "page_no", 1, 1),
+                QueryValues.integer(pageSize, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE));
     }
 
     /** {@code true/false} or {@code 1/0} (any case); absent or empty = null. */

@@ -1,0 +1,43 @@
+package io.openaudience.audience.repository;
+
+import io.openaudience.common.security.Tenant;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the attribute bulk update intake needs of attribute definitions (id, slug, type, validations), in its own SQL
+ * on the pool: the attribute package owns the definition entity, which does not map the validations.
+ */
+@ApplicationScoped
+public class DefinitionRuleRepository {
+
+    private final Pool pool;
+
+    public DefinitionRuleRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The tenant's definitions whose slug or id is among {@code keys}. */
+    public Uni<List<DefinitionRule>> byKeys(Tenant tenant, List<String> keys) {
+        String[] array = keys.toArray(String[]::new);
+        return pool.preparedQuery("SELECT id, slug, type, validations::text AS validations "
+                        + "FROM audience.attribute_definition WHERE company_id = $1 AND application_id = $2 "
+                        + "AND (slug = ANY($3) OR id = ANY($3))")
+                .execute(Tuple.of(tenant.companyId(), tenant.applicationId(), array))
+                .map(rows -> {
+                    List<DefinitionRule> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(new DefinitionRule(r.getString("id"), r.getString("slug"),
+                            r.getString("type"), r.getString("validations"))));
+                    return list;
+                });
+    }
+
+    /** A definition as the value rules see it; {@code validations} is the stored JSON text. */
+    public record DefinitionRule(String id, String slug, String type, String validations) {
+    }
+}
