@@ -1,10 +1,13 @@
 package io.openaudience.audience;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnTransformer;
 
 import java.time.OffsetDateTime;
 
@@ -25,11 +28,24 @@ public class AttributeDefinition extends PanacheEntityBase {
     public String name;
     public String slug;
     public String description;
+    /** The wire name of an {@link io.openaudience.common.audience.AttributeType}. */
     public String type;
+
+    /** {@code [{type, value}]} as {@code AttributeRules.checkValidations} normalized them. */
+    @Convert(converter = JsonColumn.class)
+    @ColumnTransformer(read = "cast(validations as text)", write = JsonColumn.WRITE)
+    public JsonNode validations;
+
+    /** A value of the type, normalized by {@code AttributeRules.normalize}, or null. */
+    @Column(name = "default_value")
+    @Convert(converter = JsonColumn.class)
+    @ColumnTransformer(read = "cast(default_value as text)", write = JsonColumn.WRITE)
+    public JsonNode defaultValue;
 
     @Column(name = "customer_editable")
     public boolean customerEditable;
 
+    /** Always equal to the type being one of the {@code encrypted_*} types. */
     public boolean encrypted;
     public boolean pinned;
 
@@ -39,9 +55,9 @@ public class AttributeDefinition extends PanacheEntityBase {
     @Column(name = "is_locked")
     public boolean locked;
 
-    @Column(name = "created_at", insertable = false, updatable = false)
+    @Column(name = "created_at", updatable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "modified_at", insertable = false)
+    @Column(name = "modified_at")
     public OffsetDateTime modifiedAt;
 }
