@@ -12,7 +12,6 @@ import io.openaudience.common.security.Tenant;
 import io.openaudience.common.text.TextRules;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -94,10 +93,6 @@ public class EventService {
         List<OffsetDateTime> missing = List.copyOf(months.values());
         Uni<Void> ready = months.isEmpty() ? Uni.createFrom().voidItem()
                 : pool.withTransaction(c -> events.ensurePartitions(c, missing))
-                // Two first batches of a month at once: ensure_event_partition's re-check after its lock reads a stale
-                // catalog cache, so the second CREATE fails "already exists"; a new transaction sees the partition.
-                .onFailure(EventService::partitionRace)
-                .recoverWithUni(() -> pool.withTransaction(c -> events.ensurePartitions(c, missing)))
                 .invoke(() -> partitioned.addAll(months.keySet()));
         return ready.chain(() -> pool.withTransaction(c -> events.upsertPeople(c, tenant, userIds, names, times,
                         visitGap)
@@ -109,10 +104,6 @@ public class EventService {
                     return events.insertEvents(c, tenant, userPks, names, times, hrefs, properties)
                             .call(() -> events.upsertStats(c, tenant, userPks, names, times));
                 })));
-    }
-
-    private static boolean partitionRace(Throwable e) {
-        return e instanceof PgException pg && ("42P07".equals(pg.getSqlState()) || "23505".equals(pg.getSqlState()));
     }
 
     /** The events of a Fynd body, checked; {@code now} stands for events without a timestamp. */
