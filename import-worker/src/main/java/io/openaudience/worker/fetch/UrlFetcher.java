@@ -118,14 +118,14 @@ public class UrlFetcher {
             if (response.statusCode() / 100 == 2) {
                 body.attach(response);
             } else {
-                response.request().reset();
+                discard(response);
             }
             head.complete(response);
         });
         try {
             return head.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            head.thenAccept(r -> r.request().reset());
+            head.thenAccept(UrlFetcher::discard);
             throw new FetchFailedException(timeoutReason);
         } catch (ExecutionException e) {
             throw new FetchFailedException("cannot fetch the file from " + host + ": "
@@ -134,6 +134,12 @@ public class UrlFetcher {
             Thread.currentThread().interrupt();
             throw new FetchFailedException("fetching the file was interrupted");
         }
+    }
+
+    /** Drops a response whose body is not wanted (an error page, a redirect) by resetting its request. */
+    private static void discard(HttpClientResponse response) {
+        response.exceptionHandler(ignored -> { });
+        response.request().reset();
     }
 
     private boolean tooLong(String contentLength) {

@@ -1,5 +1,6 @@
 package io.openaudience.worker.repository;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.openaudience.worker.parse.PersonRow;
 
 import java.io.IOException;
@@ -7,11 +8,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import static io.openaudience.worker.repository.Sql.update;
 
@@ -37,8 +44,8 @@ public final class AudienceBatchWriter {
     }
 
     private static final String STAGE = "CREATE TEMP TABLE IF NOT EXISTS audience_stage (row_no BIGINT, user_id TEXT, "
-            + "new_user_id TEXT, email TEXT, email_key TEXT, phone TEXT, phone_key TEXT, country_code INT, "
-            + "remove BOOLEAN, identifier TEXT, field TEXT, error TEXT, "
+            + "new_user_id TEXT, email TEXT, email_key TEXT, phone TEXT, phone_key TEXT, emails JSONB, "
+            + "phone_numbers JSONB, remove BOOLEAN, identifier TEXT, field TEXT, error TEXT, "
             + "new_pk BIGINT DEFAULT nextval('audience.app_user_id_seq'), user_pk BIGINT, "
             + "created BOOLEAN NOT NULL DEFAULT false, uid_pk BIGINT, email_pk BIGINT, phone_pk BIGINT) "
             + "ON COMMIT PRESERVE ROWS";
@@ -46,7 +53,7 @@ public final class AudienceBatchWriter {
             + "definition_id TEXT, value JSONB, ciphertext BYTEA, key_id TEXT) ON COMMIT PRESERVE ROWS";
     private static final String CLEAR = "TRUNCATE audience_stage, audience_value_stage";
     private static final String COPY_ROWS = "COPY audience_stage (row_no, user_id, new_user_id, email, email_key, "
-            + "phone, phone_key, country_code, remove, identifier, field, error) FROM STDIN";
+            + "phone, phone_key, emails, phone_numbers, remove, identifier, field, error) FROM STDIN";
     private static final String COPY_VALUES = "COPY audience_value_stage (row_no, definition_id, value, ciphertext, "
             + "key_id) FROM STDIN";
     private static final String OURS = "SELECT 1 FROM audience.job WHERE id = ? AND lease_owner = ? "
@@ -56,12 +63,12 @@ public final class AudienceBatchWriter {
     // creates it; later ones conflict with it and are matched below.
     private static final String CREATE = "INSERT INTO audience.app_user (id, company_id, application_id, user_id, "
             + "email_key, phone_key, emails, phone_numbers, import_job_id, import_row) "
-            + "SELECT new_pk, ?, ?, coalesce(user_id, new_user_id), email_key, phone_key, "
-            + "CASE WHEN email IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_build_object('email', email, "
-            + "'primary', true, 'verified', false, 'active', true)) END, "
-            + "CASE WHEN phone IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_strip_nulls(jsonb_build_object("
-            + "'phone', phone, 'country_code', country_code, 'primary', true, 'verified', false, 'active', true))) END, "
-            + "?, row_no FROM audience_stage WHERE error IS NULL AND NOT remove ORDER BY row_no ON CONFLICT DO NOTHING";
+            + "SELECT new_pk, ?, ?, coalesce(user_id, new_user_id), email_key, phone_key, emails, phone_numbers, "
+            + "?, row_no FROM audience_stage WHERE error IS NULL AND NOT remove ORDER BY row_no";
+    // When the batch before had no conflicts, this one most likely has none either: a plain insert is a third cheaper
+    // than ON CONFLICT's checks of all four unique indexes; a unique violation sends it back to ON CONFLICT.
+    private static final String CREATE_ANY = CREATE + " ON CONFLICT DO NOTHING";
+    private static final String UNIQUE_VIOLATION = "23505";
     // Only when some add row did not create its person: which did (an index probe on the new id).
     private static final String CREATED = "UPDATE audience_stage s SET created = true WHERE s.error IS NULL "
             + "AND NOT s.remove AND EXISTS (SELECT 1 FROM audience.app_user u WHERE u.id = s.new_pk)";
@@ -96,6 +103,11 @@ public final class AudienceBatchWriter {
     private static final String ADD_ALL = "INSERT INTO audience.user_group_member (group_id, user_pk, company_id, "
             + "application_id) SELECT ?, " + PERSON + ", ?, ? FROM audience_stage WHERE error IS NULL "
             + "ORDER BY 2 ON CONFLICT DO NOTHING";
+    // Every row created its own person (the usual case of a new audience): nobody can be a member yet, since the
+    // group's jobs run one at a time. A plain insert, cheaper than ON CONFLICT.
+    private static final String ADD_CREATED = "INSERT INTO audience.user_group_member (group_id, user_pk, company_id, "
+            + "application_id, confirmed_by_job) SELECT ?, new_pk, ?, ?, ? FROM audience_stage WHERE error IS NULL "
+            + "ORDER BY new_pk";
     // Where a person is named more than once in the batch, their last row decides.
     private static final String LAST = "WITH last AS (SELECT DISTINCT ON (" + PERSON + ") " + PERSON + " AS pk, remove "
             + "FROM audience_stage WHERE error IS NULL ORDER BY " + PERSON + ", row_no DESC) ";
@@ -124,6 +136,10 @@ public final class AudienceBatchWriter {
     private final ClaimedAudienceJob job;
     private final Members members;
     private final Duration lease;
+    // A guess (batches run on two threads): whether the last batch named people that already existed.
+    private volatile boolean expectConflicts;
+    // The keys (user ids, emails, phones) of the batches whose people are not committed yet, by where they end.
+    private final Map<Long, Set<String>> uncommittedKeys = new ConcurrentHashMap<>();
 
     public AudienceBatchWriter(ClaimedAudienceJob job, Members members, Duration lease) {
         this.job = job;
@@ -138,14 +154,24 @@ public final class AudienceBatchWriter {
      */
     public long write(Connection c, long expectedProcessed, List<PersonRow> rows, BatchOrder order)
             throws SQLException, IOException {
+        long end = expectedProcessed + rows.size();
         c.setAutoCommit(false);
         try {
             stage(c, rows);
             c.commit();
-            order.awaitEarlierKeys();
+            // The batches before this one whose people are not committed yet (with two writers, at most the one just
+            // before): if this batch shares no key with them, none of its rows can match or conflict with a person
+            // they create, nor theirs with its, so both create their people at once, on two cores, with the same
+            // result as one after the other. If it shares one, it waits until they committed.
+            if (sharesKey(rows, expectedProcessed)) {
+                order.awaitEarlierKeys();
+            }
             ours(c);
             People people = people(c, rows);
             c.commit();
+            uncommittedKeys.remove(end);
+            // "Keys done" tells the next batch that every batch up to this one has committed its people.
+            order.awaitEarlierKeys();
             order.keysDone();
 
             if (members != Members.NONE) {
@@ -178,7 +204,49 @@ public final class AudienceBatchWriter {
             c.rollback();
             throw e;
         } finally {
+            uncommittedKeys.remove(end);
             c.setAutoCommit(true);
+        }
+    }
+
+    /** Notes the keys of a batch about to be written (in file order, before it runs). */
+    public void submitted(long expectedProcessed, List<PersonRow> rows) {
+        Set<String> keys = new HashSet<>(rows.size() * 3);
+        for (PersonRow row : rows) {
+            if (row.error() == null) {
+                forEachKey(row, keys::add);
+            }
+        }
+        uncommittedKeys.put(expectedProcessed + rows.size(), keys);
+    }
+
+    private boolean sharesKey(List<PersonRow> rows, long start) {
+        boolean[] shared = new boolean[1];
+        for (Map.Entry<Long, Set<String>> earlier : uncommittedKeys.entrySet()) {
+            if (earlier.getKey() > start) {
+                continue;
+            }
+            for (PersonRow row : rows) {
+                if (row.error() == null) {
+                    forEachKey(row, key -> shared[0] |= earlier.getValue().contains(key));
+                    if (shared[0]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void forEachKey(PersonRow row, Consumer<String> action) {
+        if (row.userId() != null) {
+            action.accept("u" + row.userId());
+        }
+        if (row.emailKey() != null) {
+            action.accept("e" + row.emailKey());
+        }
+        if (row.phoneKey() != null) {
+            action.accept("p" + row.phoneKey());
         }
     }
 
@@ -186,7 +254,7 @@ public final class AudienceBatchWriter {
     }
 
     /** What the batch holds, counted in Java as the rows were staged. */
-    private record People(long adds, long removes, long values) {
+    private record People(long adds, long removes, long values, boolean allCreated) {
     }
 
     private void stage(Connection c, List<PersonRow> rows) throws SQLException, IOException {
@@ -203,7 +271,13 @@ public final class AudienceBatchWriter {
             Sql.field(line, row.emailKey()).append('\t');
             Sql.field(line, row.phone()).append('\t');
             Sql.field(line, row.phoneKey()).append('\t');
-            Sql.field(line, row.countryCode() == null ? null : row.countryCode().toString()).append('\t');
+            // A new person's contact lists (the UserSummary shape), built here: the COPY runs while the batch
+            // before still writes, the insert that uses them does not.
+            Sql.field(line, row.email() == null ? "[]" : "[{\"email\": " + quoted(row.email())
+                    + ", \"primary\": true, \"verified\": false, \"active\": true}]").append('\t');
+            Sql.field(line, row.phone() == null ? "[]" : "[{\"phone\": " + quoted(row.phone())
+                    + (row.countryCode() == null ? "" : ", \"country_code\": " + row.countryCode())
+                    + ", \"primary\": true, \"verified\": false, \"active\": true}]").append('\t');
             line.append(row.remove() ? 't' : 'f').append('\t');
             Sql.field(line, row.identifier()).append('\t');
             Sql.field(line, row.field()).append('\t');
@@ -228,6 +302,10 @@ public final class AudienceBatchWriter {
                 Sql.field(line, v.keyId());
             });
         }
+    }
+
+    private static String quoted(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 
     /** Cheap early check (no lock) that the job is still ours, so a worker that lost it creates nobody. */
@@ -257,11 +335,7 @@ public final class AudienceBatchWriter {
                 }
             }
         }
-        long created = adds == 0 ? 0 : update(c, CREATE, ps -> {
-            ps.setString(1, job.companyId());
-            ps.setString(2, job.applicationId());
-            ps.setString(3, job.id());
-        });
+        long created = adds == 0 ? 0 : create(c, adds);
         // Usually every add row created its person and only remove rows (if any) are looked up.
         boolean someMatched = created < adds;
         if (someMatched) {
@@ -278,7 +352,32 @@ public final class AudienceBatchWriter {
             update(c, MATCH, ps -> ps.setBoolean(1, someMatched));
             update(c, CONFLICTS, ps -> ps.setBoolean(1, someMatched));
         }
-        return new People(adds, removes, values);
+        return new People(adds, removes, values, !someMatched);
+    }
+
+    /** Creates the people no add row's keys name yet; returns how many. */
+    private long create(Connection c, long adds) throws SQLException {
+        Sql.Binder binder = ps -> {
+            ps.setString(1, job.companyId());
+            ps.setString(2, job.applicationId());
+            ps.setString(3, job.id());
+        };
+        if (!expectConflicts) {
+            Savepoint before = c.setSavepoint();
+            try {
+                long created = update(c, CREATE, binder);
+                c.releaseSavepoint(before);
+                return created;
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(before);
+            }
+        }
+        long created = update(c, CREATE_ANY, binder);
+        expectConflicts = created < adds;
+        return created;
     }
 
     private void lockGroup(Connection c) throws SQLException {
@@ -295,7 +394,17 @@ public final class AudienceBatchWriter {
     }
 
     private void writeMembers(Connection c, People people) throws SQLException {
-        if (members == Members.PATCH && people.removes == 0) {
+        boolean replace = members == Members.REPLACE;
+        if (people.allCreated && people.removes == 0) {
+            update(c, ADD_CREATED, ps -> {
+                ps.setString(1, job.groupId());
+                ps.setString(2, job.companyId());
+                ps.setString(3, job.applicationId());
+                ps.setString(4, replace ? job.id() : null);
+            });
+            return;
+        }
+        if (!replace && people.removes == 0) {
             update(c, ADD_ALL, ps -> {
                 ps.setString(1, job.groupId());
                 ps.setString(2, job.companyId());
@@ -304,7 +413,6 @@ public final class AudienceBatchWriter {
             return;
         }
         if (people.adds > 0) {
-            boolean replace = members == Members.REPLACE;
             update(c, replace ? MARK_LAST : ADD_LAST, ps -> {
                 ps.setString(1, job.groupId());
                 ps.setString(2, job.companyId());

@@ -15,6 +15,7 @@ import io.openaudience.worker.parse.UnreadableFileException;
 import io.openaudience.worker.parse.UserDataSource;
 import io.openaudience.worker.repository.AttributeDefinition;
 import io.openaudience.worker.repository.AudienceBatchWriter;
+import io.openaudience.worker.repository.BatchOrder;
 import io.openaudience.worker.repository.AudienceBatchWriter.Members;
 import io.openaudience.worker.repository.AudienceJobRepository;
 import io.openaudience.worker.repository.ClaimedAudienceJob;
@@ -26,6 +27,7 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +104,19 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
                     ? columns(csv.attributeColumns(), definitions) : List.of();
             PersonRules rules = new PersonRules(job.companyId(), job.applicationId(), columns, fixed,
                     GROUP_UPDATE.equals(job.type()), cipher);
-            try (BatchPipeline<PersonRow> pipeline = new BatchPipeline<>(dataSource, writer::write, job.id(),
+            BatchPipeline.Writer<PersonRow> pipelined = new BatchPipeline.Writer<>() {
+                @Override
+                public long write(Connection c, long start, List<PersonRow> rows, BatchOrder order)
+                        throws SQLException, IOException {
+                    return writer.write(c, start, rows, order);
+                }
+
+                @Override
+                public void submitted(long start, List<PersonRow> rows) {
+                    writer.submitted(start, rows);
+                }
+            };
+            try (BatchPipeline<PersonRow> pipeline = new BatchPipeline<>(dataSource, pipelined, job.id(),
                     job.processed(), config.writers())) {
                 finished = BatchLoop.run(source, pipeline, job.processed(), maxBatches, config.batchSize(),
                         config.progressInterval(), rules::check);

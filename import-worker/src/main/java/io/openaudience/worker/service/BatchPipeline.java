@@ -35,6 +35,10 @@ final class BatchPipeline<R> implements AutoCloseable {
     interface Writer<R> {
         long write(Connection c, long expectedProcessed, List<R> rows, BatchOrder order)
                 throws SQLException, IOException;
+
+        /** Called in file order, on the submitting thread, before the batch starting after row {@code start} runs. */
+        default void submitted(long start, List<R> rows) {
+        }
     }
 
     private final Writer<R> writer;
@@ -80,6 +84,7 @@ final class BatchPipeline<R> implements AutoCloseable {
         CompletableFuture<Void> commit = new CompletableFuture<>();
         BatchOrder order = new FutureOrder(lastKeys, keys, lastCommit);
         long start = expected;
+        writer.submitted(start, rows);
         inFlight.add(threads.submit(() -> {
             try {
                 long result = writer.write(c, start, rows, order);

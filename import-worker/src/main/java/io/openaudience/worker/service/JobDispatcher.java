@@ -96,14 +96,7 @@ public class JobDispatcher {
     /** Claims due jobs, fairest first and the kinds in turn, while this instance has free slots. */
     public void sweep() {
         while (slots.tryAcquire()) {
-            Optional<Runnable> claimed;
-            try {
-                claimed = claimNextOfAnyKind();
-            } catch (SQLException e) {
-                slots.release();
-                LOG.warnf(e, "sweep failed");
-                return;
-            }
+            Optional<Runnable> claimed = claimNextOfAnyKind();
             if (claimed.isEmpty()) {
                 slots.release();
                 kinds.forEach(JobKind::idle);
@@ -121,10 +114,17 @@ public class JobDispatcher {
         }
     }
 
-    private synchronized Optional<Runnable> claimNextOfAnyKind() throws SQLException {
+    /** The next due job of the kinds in turn; a kind whose table cannot be read now is passed over. */
+    private synchronized Optional<Runnable> claimNextOfAnyKind() {
         for (int i = 0; i < kinds.size(); i++) {
             JobKind<?> kind = kinds.get((nextKind + i) % kinds.size());
-            Optional<Runnable> claimed = claimNext(kind);
+            Optional<Runnable> claimed;
+            try {
+                claimed = claimNext(kind);
+            } catch (SQLException e) {
+                LOG.warnf("sweep of %ss failed: %s", kind.name(), e.getMessage());
+                continue;
+            }
             if (claimed.isPresent()) {
                 nextKind = (nextKind + i + 1) % kinds.size();
                 return claimed;

@@ -104,7 +104,7 @@ final class PersonRules {
             remove = action.equals("remove");
         }
         List<PersonRow.Value> values = List.of();
-        if (!remove) {
+        if (!remove && (!columns.isEmpty() || !fixed.isEmpty())) {
             values = new ArrayList<>(columns.size() + fixed.size());
             Set<String> set = new HashSet<>();
             for (int i = 0; i < columns.size(); i++) {
