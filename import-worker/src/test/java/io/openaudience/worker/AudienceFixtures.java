@@ -8,6 +8,8 @@ import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,12 +29,27 @@ public final class AudienceFixtures {
 
     private static final AtomicLong COMPANIES = new AtomicLong(System.currentTimeMillis() % 1_000_000 * 1000);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static FileServer files;
 
     /** A company and application no other test uses. */
     public record Tenant(String company, String application) {
     }
 
     private AudienceFixtures() {
+    }
+
+    /** The local file server of the test JVM (on 127.0.0.1, allow-listed in the test profile). */
+    public static synchronized FileServer files() throws IOException {
+        if (files == null) {
+            files = new FileServer();
+        }
+        return files;
+    }
+
+    /** Serves the text at {@code /name} and returns its URL. */
+    public static String serve(String name, String body) throws IOException {
+        files().file("/" + name, body.getBytes(StandardCharsets.UTF_8));
+        return files().url("/" + name);
     }
 
     public static Tenant newTenant() {

@@ -9,12 +9,8 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +27,7 @@ import static io.openaudience.worker.AudienceFixtures.members;
 import static io.openaudience.worker.AudienceFixtures.newTenant;
 import static io.openaudience.worker.AudienceFixtures.people;
 import static io.openaudience.worker.AudienceFixtures.run;
+import static io.openaudience.worker.AudienceFixtures.serve;
 import static io.openaudience.worker.AudienceFixtures.value;
 import static io.openaudience.worker.ImportFixtures.count;
 import static io.openaudience.worker.ImportFixtures.query;
@@ -49,23 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AudienceJobFlowTest {
 
     private static final String DEV_KEY = "dev1:udNXOHpi6NWK22+jnevnb9n5h1ZCTftFe8YfAHEc7/c=";
-
-    private static FileServer files;
-
-    @BeforeAll
-    static void startFileServer() throws IOException {
-        files = new FileServer();
-    }
-
-    @AfterAll
-    static void stopFileServer() {
-        files.close();
-    }
-
-    private static String serve(String name, String csv) {
-        files.file("/" + name, csv.getBytes(StandardCharsets.UTF_8));
-        return files.url("/" + name);
-    }
 
     @Test
     void aGroupCsvCreatesAndMatchesPeopleSetsAttributesAndReportsRows() throws Exception {
@@ -136,6 +116,38 @@ class AudienceJobFlowTest {
                 t.company(), t.application(), secret));
         assertEquals(0L, count("SELECT count(*) FROM audience.user_attribute a JOIN audience.app_user u "
                 + "ON u.id = a.user_pk WHERE u.company_id = ? AND u.user_id IN ('u3', 'u5')", t.company()));
+    }
+
+    /**
+     * Batches of 100 (test profile) are written two at a time: rows of adjacent batches naming the same email must
+     * still resolve in file order, the earlier row creating the person and the later one rejected.
+     */
+    @Test
+    void rowsOfAdjacentBatchesSharingAKeyResolveInFileOrder() throws Exception {
+        Tenant t = newTenant();
+        String group = createGroup(t, "boundary");
+        StringBuilder csv = new StringBuilder("user_id,email\n");
+        List<String> expected = new ArrayList<>(List.of("ua"));
+        for (int i = 1; i <= 250; i++) {
+            switch (i) {
+                case 99 -> csv.append("ua,shared@example.com\n");
+                case 101 -> csv.append("ub,Shared@Example.com\n");
+                case 102 -> csv.append("ua,\n");
+                default -> {
+                    csv.append('p').append(i).append(",p").append(i).append("@example.com\n");
+                    expected.add("p" + i);
+                }
+            }
+        }
+
+        String job = run(t, "group_import", group, serve("boundary-" + group + ".csv", csv.toString()), "{}");
+
+        Map<String, Object> row = awaitFinished(job);
+        assertEquals("completed_with_errors", row.get("status"), () -> "job " + row);
+        assertEquals(List.of("101|ub|email|email belongs to another user"), errors(job));
+        assertEquals(expected.stream().sorted().toList(), members(group));
+        assertEquals(248L, people(t));
+        assertEquals("ua", AudienceFixtures.userIdByEmail(t, "shared@example.com"));
     }
 
     @Test
@@ -289,7 +301,7 @@ class AudienceJobFlowTest {
             big.append("someone.with.a.long.address.").append(i).append("@example.com\n");
         }
 
-        String notFound = run(t, "group_import", missing, files.url("/no-such-file.csv"), "{}");
+        String notFound = run(t, "group_import", missing, AudienceFixtures.files().url("/no-such-file.csv"), "{}");
         String tooLarge = run(u, "group_import", large, serve("large.csv", big.toString()), "{}");
 
         Map<String, Object> row = awaitFinished(notFound);
@@ -313,7 +325,7 @@ class AudienceJobFlowTest {
         String replace = AudienceFixtures.queueJob(t, "group_update", group,
                 serve("ordered-replace.csv", "user_id\nuc\n"), "{\"mode\":\"replace\"}");
 
-        // The later job's message arrives first: it waits for the earlier one, which then runs, and the later one after.
+        // The later job's message arrives first: it waits for the earlier one, which runs, then the later one.
         RecordMetadata first = AudienceFixtures.publish(replace);
         ImportFixtures.awaitCommitted(first);
         assertEquals("queued", AudienceFixtures.job(replace).get("status"));

@@ -7,12 +7,8 @@ import io.openaudience.worker.repository.ClaimedAudienceJob;
 import io.openaudience.worker.service.AudienceJobRunner;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,6 +27,7 @@ import static io.openaudience.worker.AudienceFixtures.members;
 import static io.openaudience.worker.AudienceFixtures.newTenant;
 import static io.openaudience.worker.AudienceFixtures.people;
 import static io.openaudience.worker.AudienceFixtures.queueJob;
+import static io.openaudience.worker.AudienceFixtures.serve;
 import static io.openaudience.worker.ImportFixtures.count;
 import static io.openaudience.worker.ImportFixtures.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,18 +49,6 @@ class AudienceTakeoverTest {
     @Inject
     AudienceJobRunner runner;
 
-    private static FileServer files;
-
-    @BeforeAll
-    static void startFileServer() throws IOException {
-        files = new FileServer();
-    }
-
-    @AfterAll
-    static void stopFileServer() {
-        files.close();
-    }
-
     /** 350 rows in batches of 100 (test profile); row 250 names row 5's person again, by email this time. */
     private static String csv350(String prefix) {
         StringBuilder csv = new StringBuilder("user_id,email\n");
@@ -77,13 +62,9 @@ class AudienceTakeoverTest {
         return csv.toString();
     }
 
-    private static String serve(String name, String body) {
-        files.file("/" + name, body.getBytes(StandardCharsets.UTF_8));
-        return files.url("/" + name);
-    }
-
     private static void expireLease(String jobId) throws Exception {
-        query("UPDATE audience.job SET lease_expires_at = now() - interval '1 second' WHERE id = ? RETURNING id", jobId);
+        query("UPDATE audience.job SET lease_expires_at = now() - interval '1 second' WHERE id = ? RETURNING id",
+                jobId);
     }
 
     @Test
@@ -178,14 +159,7 @@ class AudienceTakeoverTest {
                         claimed.type(), group, claimed.fileUrl(), claimed.params(), 100, claimed.attempts(),
                         claimed.owner());
                 CompletableFuture<Boolean> rest = CompletableFuture.supplyAsync(() -> runner.run(resumed, 1));
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        + "AND query LIKE 'SELECT 1 FROM audience.user_group%'") == 0) {
-                    assertTrue(System.nanoTime() < deadline, () -> "the batch never waited for the group row: "
-                            + rest + " " + ImportFixtures.queryQuietly("SELECT wait_event_type, wait_event, state, "
-                            + "query FROM pg_stat_activity WHERE datname = current_database()"));
-                    Thread.sleep(20);
-                }
+                ImportFixtures.awaitLockWait(rest, "SELECT 1 FROM audience.user_group");
                 st.executeUpdate("DELETE FROM audience.user_group_member WHERE group_id = '" + group + "'");
                 deleting.commit();
                 assertTrue(rest.get(20, TimeUnit.SECONDS));

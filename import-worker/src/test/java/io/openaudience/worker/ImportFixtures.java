@@ -13,12 +13,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -188,6 +191,25 @@ public final class ImportFixtures {
                 ps.setObject(i + 1, params[i]);
             }
             return ps.executeLargeUpdate();
+        }
+    }
+
+    /**
+     * Waits (at most 20 s) until a backend waits for a lock while running a statement that starts with one of the
+     * prefixes: the moment a batch of {@code inFlight} is blocked by a test's open transaction.
+     */
+    public static void awaitLockWait(Future<?> inFlight, String... prefixes) throws Exception {
+        String running = String.join(" OR ", Collections.nCopies(prefixes.length, "query LIKE ?"));
+        Object[] patterns = Arrays.stream(prefixes).map(p -> p + "%").toArray();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (" + running + ")",
+                patterns) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the batch never waited for the lock: " + inFlight + " " + queryQuietly(
+                        "SELECT wait_event_type, wait_event, state, query FROM pg_stat_activity "
+                                + "WHERE datname = current_database()"));
+            }
+            Thread.sleep(20);
         }
     }
 

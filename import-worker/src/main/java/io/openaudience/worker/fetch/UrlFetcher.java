@@ -1,6 +1,7 @@
 package io.openaudience.worker.fetch;
 
 import io.openaudience.worker.config.WorkerConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class UrlFetcher {
 
+    private final Vertx vertx;
     private final WorkerConfig.Fetch settings;
     private final AddressGuard guard;
     private final HttpClient client;
@@ -46,6 +48,7 @@ public class UrlFetcher {
 
     /** A fetcher resolving host names with {@code resolver} (tests give a fixed table). */
     public UrlFetcher(Vertx vertx, WorkerConfig.Fetch settings, AddressGuard.Resolver resolver) {
+        this.vertx = vertx;
         this.settings = settings;
         this.guard = new AddressGuard(settings.allowedHosts().orElse(List.of()), resolver);
         this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -109,19 +112,27 @@ public class UrlFetcher {
                 .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
                 .putHeader(HttpHeaders.ACCEPT, "text/csv, text/plain;q=0.9, */*;q=0.5");
         CompletableFuture<HttpClientResponse> head = new CompletableFuture<>();
-        client.request(options).compose(HttpClientRequest::send).onComplete(ar -> {
+        // Sent from an event-loop context of its own, so that the response's head is handed over on that context in
+        // the same task that received it: the body's handler is set before any of its data is dispatched.
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> client.request(options).compose(HttpClientRequest::send).onComplete(ar -> {
             if (ar.failed()) {
                 head.completeExceptionally(ar.cause());
                 return;
             }
             HttpClientResponse response = ar.result();
-            if (response.statusCode() / 100 == 2) {
-                body.attach(response);
-            } else {
-                discard(response);
+            try {
+                if (response.statusCode() / 100 == 2) {
+                    body.attach(response);
+                } else {
+                    discard(response);
+                }
+            } catch (IllegalStateException e) {
+                // The response was over before it could be read: never pretend that nothing was in it.
+                body.fail(new FetchFailedException("the download of the file broke off before it could be read"));
             }
             head.complete(response);
-        });
+        }));
         try {
             return head.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -138,8 +149,12 @@ public class UrlFetcher {
 
     /** Drops a response whose body is not wanted (an error page, a redirect) by resetting its request. */
     private static void discard(HttpClientResponse response) {
-        response.exceptionHandler(ignored -> { });
-        response.request().reset();
+        try {
+            response.exceptionHandler(ignored -> { });
+            response.request().reset();
+        } catch (IllegalStateException e) {
+            // Already over: nothing left to drop.
+        }
     }
 
     private boolean tooLong(String contentLength) {

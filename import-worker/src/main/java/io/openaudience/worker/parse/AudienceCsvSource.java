@@ -58,13 +58,10 @@ public final class AudienceCsvSource implements RowSource<PersonInput> {
         if (!headerRead) {
             readHeader();
         }
-        List<String> fields;
-        do {
-            fields = reader.next();
-            if (fields == null) {
-                return null;
-            }
-        } while (CsvRecordReader.blank(fields));
+        List<String> fields = reader.nextNonBlank();
+        if (fields == null) {
+            return null;
+        }
         rowNo++;
         List<String> cells = new ArrayList<>(attributeIndexes.size());
         for (int index : attributeIndexes) {
@@ -82,14 +79,11 @@ public final class AudienceCsvSource implements RowSource<PersonInput> {
 
     private void readHeader() throws IOException {
         headerRead = true;
-        List<String> header;
-        do {
-            header = reader.next();
-            if (header == null) {
-                throw new UnreadableFileException("the file is empty: a header row with a user_id, email or "
-                        + "phone_number column is required");
-            }
-        } while (CsvRecordReader.blank(header));
+        List<String> header = reader.nextNonBlank();
+        if (header == null) {
+            throw new UnreadableFileException("the file is empty: a header row with a user_id, email or "
+                    + "phone_number column is required");
+        }
         for (int i = 0; i < header.size(); i++) {
             String raw = header.get(i).strip();
             String name = raw.toLowerCase(Locale.ROOT);

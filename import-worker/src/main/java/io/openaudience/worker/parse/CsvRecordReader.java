@@ -35,6 +35,15 @@ public final class CsvRecordReader {
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
     }
 
+    /** The next record that is not blank ({@link #blank}), or null at the end of input. */
+    public List<String> nextNonBlank() throws IOException {
+        List<String> fields;
+        do {
+            fields = next();
+        } while (fields != null && blank(fields));
+        return fields;
+    }
+
     /** Whether every field of a record is blank (a blank line, or the {@code ,,} rows spreadsheets export). */
     public static boolean blank(List<String> fields) {
         for (String f : fields) {

@@ -28,13 +28,10 @@ public final class CsvRowSource implements RowSource<ImportRow> {
         if (emailColumn < 0) {
             readHeader();
         }
-        List<String> fields;
-        do {
-            fields = reader.next();
-            if (fields == null) {
-                return null;
-            }
-        } while (CsvRecordReader.blank(fields));
+        List<String> fields = reader.nextNonBlank();
+        if (fields == null) {
+            return null;
+        }
         rowNo++;
         String email = emailColumn < fields.size() ? fields.get(emailColumn) : null;
         String name = nameColumn >= 0 && nameColumn < fields.size() ? fields.get(nameColumn) : null;
@@ -43,13 +40,10 @@ public final class CsvRowSource implements RowSource<ImportRow> {
     }
 
     private void readHeader() throws IOException {
-        List<String> header;
-        do {
-            header = reader.next();
-            if (header == null) {
-                throw new UnreadableFileException("the file is empty: a header row with an email column is required");
-            }
-        } while (CsvRecordReader.blank(header));
+        List<String> header = reader.nextNonBlank();
+        if (header == null) {
+            throw new UnreadableFileException("the file is empty: a header row with an email column is required");
+        }
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i).strip().toLowerCase(Locale.ROOT);
             if (column.equals("email") && emailColumn < 0) {

@@ -155,58 +155,57 @@ public final class AudienceBatchWriter {
     public long write(Connection c, long expectedProcessed, List<PersonRow> rows, BatchOrder order)
             throws SQLException, IOException {
         long end = expectedProcessed + rows.size();
-        c.setAutoCommit(false);
         try {
-            stage(c, rows);
-            c.commit();
-            // The batches before this one whose people are not committed yet (with two writers, at most the one just
-            // before): if this batch shares no key with them, none of its rows can match or conflict with a person
-            // they create, nor theirs with its, so both create their people at once, on two cores, with the same
-            // result as one after the other. If it shares one, it waits until they committed.
-            if (sharesKey(rows, expectedProcessed)) {
-                order.awaitEarlierKeys();
-            }
-            ours(c);
-            People people = people(c, rows);
-            c.commit();
-            uncommittedKeys.remove(end);
-            // "Keys done" tells the next batch that every batch up to this one has committed its people.
-            order.awaitEarlierKeys();
-            order.keysDone();
-
-            if (members != Members.NONE) {
-                lockGroup(c);
-            }
-            order.awaitEarlierCommit();
-            if (members != Members.NONE) {
-                writeMembers(c, people);
-            }
-            if (people.values > 0) {
-                update(c, VALUES, ps -> {
-                    ps.setString(1, job.companyId());
-                    ps.setString(2, job.applicationId());
-                });
-            }
-            long failed = update(c, ERRORS, ps -> ps.setString(1, job.id()));
-            long n = rows.size();
-            // The checkpoint last: the job row is locked from here to the commit only.
-            AudienceJobRepository.TABLE.fence(c, job.id(), job.owner(), expectedProcessed);
-            update(c, PROGRESS, ps -> {
-                ps.setLong(1, n);
-                ps.setLong(2, n - failed);
-                ps.setLong(3, failed);
-                ps.setDouble(4, JobTable.seconds(lease));
-                ps.setString(5, job.id());
-            });
-            c.commit();
-            return n;
-        } catch (SQLException | IOException | RuntimeException e) {
-            c.rollback();
-            throw e;
+            return Sql.inTransaction(c, () -> writeBatch(c, expectedProcessed, end, rows, order));
         } finally {
             uncommittedKeys.remove(end);
-            c.setAutoCommit(true);
         }
+    }
+
+    private long writeBatch(Connection c, long expectedProcessed, long end, List<PersonRow> rows, BatchOrder order)
+            throws SQLException, IOException {
+        stage(c, rows);
+        c.commit();
+        // The batches before this one whose people are not committed yet (with two writers, at most the one just
+        // before): if this batch shares no key with them, none of its rows can match or conflict with a person
+        // they create, nor theirs with its, so both create their people at once, on two cores, with the same
+        // result as one after the other. If it shares one, it waits until they committed.
+        if (sharesKey(rows, expectedProcessed)) {
+            order.awaitEarlierKeys();
+        }
+        ours(c);
+        People people = people(c, rows);
+        c.commit();
+        uncommittedKeys.remove(end);
+        // "Keys done" tells the next batch that every batch up to this one has committed its people.
+        order.awaitEarlierKeys();
+        order.keysDone();
+
+        if (members != Members.NONE) {
+            lockGroup(c);
+        }
+        order.awaitEarlierCommit();
+        if (members != Members.NONE) {
+            writeMembers(c, people);
+        }
+        if (people.values > 0) {
+            update(c, VALUES, ps -> {
+                ps.setString(1, job.companyId());
+                ps.setString(2, job.applicationId());
+            });
+        }
+        long failed = update(c, ERRORS, ps -> ps.setString(1, job.id()));
+        long n = rows.size();
+        // The checkpoint last: the job row is locked from here to the commit only.
+        AudienceJobRepository.TABLE.fence(c, job.id(), job.owner(), expectedProcessed);
+        update(c, PROGRESS, ps -> {
+            ps.setLong(1, n);
+            ps.setLong(2, n - failed);
+            ps.setLong(3, failed);
+            ps.setDouble(4, JobTable.seconds(lease));
+            ps.setString(5, job.id());
+        });
+        return n;
     }
 
     /** Notes the keys of a batch about to be written (in file order, before it runs). */

@@ -194,8 +194,7 @@ public class AudienceJobRepository {
      */
     public void complete(ClaimedAudienceJob job, boolean replace) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            Sql.inTransaction(c, () -> {
                 if (job.changesGroup()) {
                     try (PreparedStatement ps = c.prepareStatement(GROUP + " FOR NO KEY UPDATE")) {
                         bindGroup(ps, 1, job);
@@ -217,28 +216,21 @@ public class AudienceJobRepository {
                     }
                     endGroup(c, job, "completed", failed);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         }
     }
 
     /** Ends the job failed with the reason, and its group {@code failed} (see the class comment). */
     public void fail(ClaimedAudienceJob job, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+            Sql.inTransaction(c, () -> {
                 long failed = TABLE.fail(c, job.id(), job.owner(), reason);
                 if (failed >= 0 && job.changesGroup()) {
                     endGroup(c, job, "failed", failed);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         }
     }
 

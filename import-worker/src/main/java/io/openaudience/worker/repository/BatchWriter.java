@@ -97,10 +97,9 @@ public final class BatchWriter {
      * Writes the validated rows (numbered from {@code expectedProcessed + 1}) and commits; throws
      * {@link LeaseLostException} after rolling back if the job is not ours at that checkpoint any more.
      */
-    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows, BatchOrder order)
-            throws SQLException, IOException {
-        c.setAutoCommit(false);
-        try {
+    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows,
+                             BatchOrder order) throws SQLException, IOException {
+        return Sql.inTransaction(c, () -> {
             try (Statement st = c.createStatement()) {
                 st.execute(STAGE);
             }
@@ -156,14 +155,8 @@ public final class BatchWriter {
                 ps.setDouble(5, JobTable.seconds(lease));
                 ps.setObject(6, job.id());
             });
-            c.commit();
             return new BatchResult(n, failed, newMemberships);
-        } catch (SQLException | IOException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     /** The rows with every repeat of an email earlier in the same batch rejected as a duplicate of that row. */

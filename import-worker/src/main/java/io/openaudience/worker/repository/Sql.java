@@ -27,6 +27,27 @@ public final class Sql {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
+    /** Work done in a transaction; may commit along the way (the helper commits what is left at its end). */
+    public interface Work<T, E extends Exception> {
+        T run() throws SQLException, E;
+    }
+
+    /** Runs the work in a transaction on the connection: committed at its end, rolled back on any failure. */
+    public static <T, E extends Exception> T inTransaction(Connection c, Work<T, E> work) throws SQLException, E {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (Throwable e) {
+            // Whatever went wrong, nothing of it is committed (turning auto-commit back on would commit it).
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     /** Writes one row as a COPY text line (fields separated by tabs, no line end). */
     public interface Line<R> {
         void write(StringBuilder line, R row);

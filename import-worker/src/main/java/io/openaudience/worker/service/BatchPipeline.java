@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inserts, most of a batch's time, are index work on one backend, and a second backend uses the second core.
  *
  * <p>Batch k+1 waits for batch k twice ({@link BatchOrder}): before touching the keys (members and duplicate keys,
- * people), until k has written its own, and before its checkpoint, until k committed. If k fails, k+1 fails too and rolls
- * back, and the job stops at the last committed batch exactly as with one connection. Commits stay in file order, so
- * the job's {@code processed} is still the resume point.
+ * people), until k has written its own, and before its checkpoint, until k committed. If k fails, k+1 fails too and
+ * rolls back, and the job stops at the last committed batch exactly as with one connection. Commits stay in file
+ * order, so the job's {@code processed} is still the resume point.
  */
 final class BatchPipeline<R> implements AutoCloseable {
 

@@ -71,6 +71,19 @@ class UrlFetcherTest {
     }
 
     @Test
+    void smallAndEmptyResponsesArriveWholeEveryTime() throws Exception {
+        server.file("/tiny.csv", "email\nt@example.com\n".getBytes(StandardCharsets.UTF_8));
+        server.file("/empty.csv", new byte[0]);
+        UrlFetcher fetcher = fetcher();
+        for (int i = 0; i < 50; i++) {
+            assertEquals("email\nt@example.com\n", read(fetcher.open(server.url("/tiny.csv"))));
+            assertEquals("", read(fetcher.open(server.url("/empty.csv"))));
+            assertTrue(assertThrows(FetchFailedException.class, () -> fetcher.open(server.url("/none")))
+                    .getMessage().contains("HTTP 404"));
+        }
+    }
+
+    @Test
     void aLargeBodyStreamsThroughUnchanged() throws Exception {
         byte[] body = new byte[5 * (1 << 20) + 123];
         new Random(7).nextBytes(body);
