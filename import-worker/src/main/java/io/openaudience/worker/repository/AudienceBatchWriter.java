@@ -131,7 +131,6 @@ public final class AudienceBatchWriter {
             + "ciphertext = excluded.ciphertext, key_id = excluded.key_id, updated_at = now()";
     private static final String ERRORS = "INSERT INTO audience.job_error (job_id, row_no, identifier, field, reason) "
             + "SELECT ?, row_no, identifier, field, error FROM audience_stage WHERE error IS NOT NULL";
-    private static final String PROGRESS = AudienceJobRepository.TABLE.progress("");
 
     private final ClaimedAudienceJob job;
     private final Members members;
@@ -195,17 +194,8 @@ public final class AudienceBatchWriter {
             });
         }
         long failed = update(c, ERRORS, ps -> ps.setString(1, job.id()));
-        long n = rows.size();
-        // The checkpoint last: the job row is locked from here to the commit only.
-        AudienceJobRepository.TABLE.fence(c, job.id(), job.owner(), expectedProcessed);
-        update(c, PROGRESS, ps -> {
-            ps.setLong(1, n);
-            ps.setLong(2, n - failed);
-            ps.setLong(3, failed);
-            ps.setDouble(4, JobTable.seconds(lease));
-            ps.setString(5, job.id());
-        });
-        return n;
+        AudienceJobRepository.TABLE.checkpoint(c, job, expectedProcessed, rows.size(), failed, lease, null, 0);
+        return rows.size();
     }
 
     /** Notes the keys of a batch about to be written (in file order, before it runs). */

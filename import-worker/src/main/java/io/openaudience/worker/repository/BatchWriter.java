@@ -77,7 +77,6 @@ public final class BatchWriter {
     private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "
             + "SELECT ?, row_no, CASE WHEN error IS NULL THEN user_id END, left(email, 320), error FROM import_stage "
             + "WHERE row_no <= ?";
-    private static final String PROGRESS = ImportJobRepository.TABLE.progress("segment_count = segment_count + ?, ");
 
     private final int resultRows;
     private final Duration lease;
@@ -145,16 +144,8 @@ public final class BatchWriter {
                 });
             }
             long n = rows.size();
-            // The checkpoint last: the job row is locked from here to the commit only.
-            ImportJobRepository.TABLE.fence(c, job.id(), job.owner(), expectedProcessed);
-            update(c, PROGRESS, ps -> {
-                ps.setLong(1, n);
-                ps.setLong(2, n - failed);
-                ps.setLong(3, failed);
-                ps.setLong(4, newMemberships);
-                ps.setDouble(5, JobTable.seconds(lease));
-                ps.setObject(6, job.id());
-            });
+            ImportJobRepository.TABLE.checkpoint(c, job, expectedProcessed, n, failed, lease, "segment_count",
+                    newMemberships);
             return new BatchResult(n, failed, newMemberships);
         });
     }

@@ -57,15 +57,6 @@ public final class JobTable {
                 + (uncapped == null ? "" : " AND NOT " + uncapped.formatted("r")) + ")";
     }
 
-    public String table() {
-        return table;
-    }
-
-    /** {@code RETURNING} list of the claims. */
-    public String returning() {
-        return returning;
-    }
-
     private String underCap(String alias) {
         String running = tenantRunning.formatted(alias) + " < ?";
         return uncapped == null ? running : "(" + uncapped.formatted(alias) + " OR " + running + ")";
@@ -135,10 +126,23 @@ public final class JobTable {
         }
     }
 
-    /** The counters a batch adds to the job, and its lease renewed; parameters: rows, succeeded, failed, lease, id. */
-    public String progress(String more) {
-        return "UPDATE " + table + " SET processed = processed + ?, succeeded = succeeded + ?, failed = failed + ?, "
-                + more + "lease_expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ?";
+    /**
+     * The end of a batch's transaction: {@link #fence} it (the job row stays locked to the commit only, so this comes
+     * last), then add its rows to the job's counters (the checkpoint) and renew the lease. {@code counter}, if not
+     * null, is a further counter column of the table that grows by {@code amount}.
+     */
+    public void checkpoint(Connection c, LeasedJob job, long expectedProcessed, long rows, long failed,
+                           Duration lease, String counter, long amount) throws SQLException {
+        fence(c, job.id(), job.owner(), expectedProcessed);
+        Sql.update(c, "UPDATE " + table + " SET processed = processed + ?, succeeded = succeeded + ?, "
+                + "failed = failed + ?, " + (counter == null ? "" : counter + " = " + counter + " + " + amount + ", ")
+                + "lease_expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ?", ps -> {
+                    ps.setLong(1, rows);
+                    ps.setLong(2, rows - failed);
+                    ps.setLong(3, failed);
+                    ps.setDouble(4, seconds(lease));
+                    ps.setObject(5, job.id());
+                });
     }
 
     /**

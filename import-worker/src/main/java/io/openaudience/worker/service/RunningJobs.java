@@ -63,9 +63,4 @@ public class RunningJobs {
             }
         });
     }
-
-    /** Jobs this instance is running now. */
-    public int count() {
-        return running.size();
-    }
 }
