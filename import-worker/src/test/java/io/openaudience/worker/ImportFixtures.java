@@ -2,18 +2,26 @@ package io.openaudience.worker;
 
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -129,9 +137,14 @@ public final class ImportFixtures {
 
     /** Waits for the job to reach a final status and returns its row. */
     public static Map<String, Object> awaitFinished(UUID jobId) throws Exception {
+        return awaitFinished(jobId, () -> job(jobId));
+    }
+
+    /** Waits until the row {@code read} returns has a final status, and returns it. */
+    static Map<String, Object> awaitFinished(Object jobId, Callable<Map<String, Object>> read) throws Exception {
         long deadline = System.currentTimeMillis() + 90_000;
         while (true) {
-            Map<String, Object> job = job(jobId);
+            Map<String, Object> job = read.call();
             if (FINISHED.contains((String) job.get("status"))) {
                 return job;
             }
@@ -171,6 +184,35 @@ public final class ImportFixtures {
         }
     }
 
+    /** Runs a statement that returns no rows; returns its row count. */
+    public static long execute(String sql, Object... params) throws SQLException {
+        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    /**
+     * Waits (at most 20 s) until a backend waits for a lock while running a statement that starts with one of the
+     * prefixes: the moment a batch of {@code inFlight} is blocked by a test's open transaction.
+     */
+    public static void awaitLockWait(Future<?> inFlight, String... prefixes) throws Exception {
+        String running = String.join(" OR ", Collections.nCopies(prefixes.length, "query LIKE ?"));
+        Object[] patterns = Arrays.stream(prefixes).map(p -> p + "%").toArray();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (" + running + ")",
+                patterns) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the batch never waited for the lock: " + inFlight + " " + queryQuietly(
+                        "SELECT wait_event_type, wait_event, state, query FROM pg_stat_activity "
+                                + "WHERE datname = current_database()"));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     static Object queryQuietly(String sql) {
         try {
             return query(sql);
@@ -191,5 +233,24 @@ public final class ImportFixtures {
             out.add(r.get("row_no") + ": " + r.get("reason"));
         }
         return out;
+    }
+
+    /** Waits until the worker's consumer group has committed past the record. */
+    public static void awaitCommitted(RecordMetadata record) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafkaBootstrap()))) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("import-worker")
+                        .partitionsToOffsetAndMetadata().get().get(tp);
+                if (committed != null && committed.offset() > record.offset()) {
+                    return;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("offset " + record.offset() + " of " + tp + " never committed");
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 }

@@ -1,15 +1,10 @@
 package io.openaudience.worker;
 
-import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -139,7 +134,7 @@ class ImportJobFlowTest {
         assertEquals("completed", before.get("status"));
 
         RecordMetadata again = ImportFixtures.publish(job, sub, INITIATIVE);
-        awaitCommitted(again);
+        ImportFixtures.awaitCommitted(again);
 
         assertEquals(before, ImportFixtures.job(job));
         assertEquals(2L, count("SELECT count(*) FROM segments.member WHERE subscription_id = ?", sub));
@@ -304,24 +299,4 @@ class ImportJobFlowTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** Waits until the worker's consumer group has committed past the record. */
-    private static void awaitCommitted(RecordMetadata record) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.kafkaBootstrap()))) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (true) {
-                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("import-worker")
-                        .partitionsToOffsetAndMetadata().get().get(tp);
-                if (committed != null && committed.offset() > record.offset()) {
-                    return;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("offset " + record.offset() + " of " + tp + " never committed");
-                }
-                Thread.sleep(250);
-            }
-        }
-    }
-
 }

@@ -150,16 +150,9 @@ class SweeperTakeoverTest {
                 ClaimedJob resumed = new ClaimedJob(claimed.id(), sub, INITIATIVE, claimed.type(), segment,
                         claimed.uploadId(), claimed.format(), 100, claimed.attempts(), claimed.owner());
                 CompletableFuture<Boolean> rest = CompletableFuture.supplyAsync(() -> runner.run(resumed, 1));
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 // (On the job row, which the segment's deletion updated through import_job's foreign key, or on the
                 // segment row itself: either way after the worker's start check, inside the batch.)
-                while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (query LIKE "
-                        + "'SELECT processed FROM import_job%' OR query LIKE 'SELECT 1 FROM segment%')") == 0) {
-                    assertTrue(System.nanoTime() < deadline, () -> "the batch never waited for the segment row: "
-                            + rest + " " + ImportFixtures.queryQuietly("SELECT wait_event_type, wait_event, state, "
-                            + "query FROM pg_stat_activity WHERE datname = current_database()"));
-                    Thread.sleep(20);
-                }
+                ImportFixtures.awaitLockWait(rest, "SELECT processed FROM import_job", "SELECT 1 FROM segment");
                 st.executeUpdate("DELETE FROM segments.user_segment WHERE segment_id = " + segment);
                 deleting.commit();
                 assertTrue(rest.get(20, TimeUnit.SECONDS));

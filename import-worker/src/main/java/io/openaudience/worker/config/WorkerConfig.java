@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Business settings of the import worker. */
 @ConfigMapping(prefix = "import-worker")
@@ -55,4 +57,33 @@ public interface WorkerConfig {
     /** Rows of a job whose results are kept for the job resource (inviteResults). */
     @WithDefault("1000")
     int resultRows();
+
+    /** How audience jobs fetch their {@code file_url}. */
+    Fetch fetch();
+
+    /** Limits of fetching a job's file from its {@code file_url}. */
+    interface Fetch {
+
+        /**
+         * Hosts (names or literal addresses) that may be fetched although they are, or resolve to, a private,
+         * loopback, link-local or otherwise internal address; comma-separated. Empty in production.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /** Largest file fetched; a longer one fails the job. */
+        @WithDefault("536870912")
+        long maxBytes();
+
+        /** How long connecting to the file's server may take. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** How long the whole download may take (it is read as fast as the rows are written). */
+        @WithDefault("30m")
+        Duration timeout();
+
+        /** Redirects followed, each to a host checked like the first. */
+        @WithDefault("3")
+        int maxRedirects();
+    }
 }

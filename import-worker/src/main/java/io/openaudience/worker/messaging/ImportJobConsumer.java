@@ -1,9 +1,14 @@
 package io.openaudience.worker.messaging;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openaudience.common.audience.ObjectIds;
+import io.openaudience.common.messaging.AudienceJobMessage;
 import io.openaudience.common.messaging.ImportJobMessage;
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.worker.service.AudienceJobs;
 import io.openaudience.worker.service.JobDispatcher;
+import io.openaudience.worker.service.SegmentImportJobs;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -13,10 +18,12 @@ import java.io.IOException;
 import java.sql.SQLException;
 
 /**
- * Consumes {@code import-jobs}: runs each job on a worker thread of the {@code import-jobs} pool (as many at once as
- * the worker's concurrency). The method returns only after the job's last database commit, and the connector's
- * throttled commit strategy commits an offset only once every earlier record of its partition has returned, so a
- * crash redelivers the message and the claim turns it into a resume (or a no-op for a finished job).
+ * Consumes {@code import-jobs}, which carries two kinds of message: segments' {@link ImportJobMessage} and
+ * {@link AudienceJobMessage} ({@code service = "audience"}), told apart by that field. Each job runs on a worker
+ * thread of the {@code import-jobs} pool (as many at once as the worker's concurrency). The method returns only after
+ * the job's last database commit, and the connector's throttled commit strategy commits an offset only once every
+ * earlier record of its partition has returned, so a crash redelivers the message and the claim turns it into a
+ * resume (or a no-op for a finished job).
  */
 @ApplicationScoped
 public class ImportJobConsumer {
@@ -24,28 +31,52 @@ public class ImportJobConsumer {
     private static final Logger LOG = Logger.getLogger(ImportJobConsumer.class);
 
     private final JobDispatcher dispatcher;
+    private final SegmentImportJobs segmentJobs;
+    private final AudienceJobs audienceJobs;
     private final ObjectMapper json;
 
-    public ImportJobConsumer(JobDispatcher dispatcher, ObjectMapper json) {
+    public ImportJobConsumer(JobDispatcher dispatcher, SegmentImportJobs segmentJobs, AudienceJobs audienceJobs,
+                             ObjectMapper json) {
         this.dispatcher = dispatcher;
+        this.segmentJobs = segmentJobs;
+        this.audienceJobs = audienceJobs;
         this.json = json;
     }
 
     @Incoming(Topics.IMPORT_JOBS_CHANNEL)
     @Blocking(value = "import-jobs", ordered = false)
     public void consume(String payload) throws InterruptedException, SQLException {
-        ImportJobMessage message;
+        JsonNode message;
         try {
-            message = json.readValue(payload, ImportJobMessage.class);
+            message = json.readTree(payload);
         } catch (IOException e) {
-            // A message that can never be read must not block the partition: log it and move on.
+            message = null;
+        }
+        // A message that can never be read must not block the partition: log it and move on.
+        if (message == null || !message.isObject()) {
             LOG.errorf("ignoring unreadable import-jobs message: %s", payload);
             return;
         }
-        if (message.jobId() == null) {
+        if (AudienceJobMessage.SERVICE.equals(message.path("service").asText(null))) {
+            String jobId = message.path("jobId").asText(null);
+            if (!ObjectIds.isObjectId(jobId)) {
+                LOG.errorf("ignoring audience job message without a valid job id: %s", payload);
+                return;
+            }
+            dispatcher.runDelivered(audienceJobs, jobId);
+            return;
+        }
+        ImportJobMessage job;
+        try {
+            job = json.treeToValue(message, ImportJobMessage.class);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.errorf("ignoring unreadable import-jobs message: %s", payload);
+            return;
+        }
+        if (job.jobId() == null) {
             LOG.errorf("ignoring import-jobs message without a job id: %s", payload);
             return;
         }
-        dispatcher.runDelivered(message.jobId());
+        dispatcher.runDelivered(segmentJobs, job.jobId().toString());
     }
 }

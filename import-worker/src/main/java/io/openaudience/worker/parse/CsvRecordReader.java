@@ -1,7 +1,11 @@
 package io.openaudience.worker.parse;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +27,31 @@ public final class CsvRecordReader {
 
     public CsvRecordReader(Reader in) {
         this.in = in;
+    }
+
+    /** A reader of UTF-8 bytes; bytes that are not UTF-8 become U+FFFD (which the row rules reject). */
+    public static CsvRecordReader utf8(InputStream stream) {
+        return new CsvRecordReader(new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
+    }
+
+    /** The next record that is not blank ({@link #blank}), or null at the end of input. */
+    public List<String> nextNonBlank() throws IOException {
+        List<String> fields;
+        do {
+            fields = next();
+        } while (fields != null && blank(fields));
+        return fields;
+    }
+
+    /** Whether every field of a record is blank (a blank line, or the {@code ,,} rows spreadsheets export). */
+    public static boolean blank(List<String> fields) {
+        for (String f : fields) {
+            if (!f.isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the last record returned ended inside a quoted field (the file ended before its closing quote). */

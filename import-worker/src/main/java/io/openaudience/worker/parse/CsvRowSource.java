@@ -2,9 +2,6 @@ package io.openaudience.worker.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +10,7 @@ import java.util.Locale;
  * optional, others ignored), then one member per record. Records whose fields are all blank are skipped (blank lines,
  * or the {@code ,,} rows spreadsheets export). Bytes that are not UTF-8 become U+FFFD, which validation rejects.
  */
-public final class CsvRowSource implements RowSource {
+public final class CsvRowSource implements RowSource<ImportRow> {
 
     private final InputStream stream;
     private final CsvRecordReader reader;
@@ -23,8 +20,7 @@ public final class CsvRowSource implements RowSource {
 
     public CsvRowSource(InputStream stream) {
         this.stream = stream;
-        this.reader = new CsvRecordReader(new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
+        this.reader = CsvRecordReader.utf8(stream);
     }
 
     @Override
@@ -32,13 +28,10 @@ public final class CsvRowSource implements RowSource {
         if (emailColumn < 0) {
             readHeader();
         }
-        List<String> fields;
-        do {
-            fields = reader.next();
-            if (fields == null) {
-                return null;
-            }
-        } while (blank(fields));
+        List<String> fields = reader.nextNonBlank();
+        if (fields == null) {
+            return null;
+        }
         rowNo++;
         String email = emailColumn < fields.size() ? fields.get(emailColumn) : null;
         String name = nameColumn >= 0 && nameColumn < fields.size() ? fields.get(nameColumn) : null;
@@ -47,13 +40,10 @@ public final class CsvRowSource implements RowSource {
     }
 
     private void readHeader() throws IOException {
-        List<String> header;
-        do {
-            header = reader.next();
-            if (header == null) {
-                throw new UnreadableFileException("the file is empty: a header row with an email column is required");
-            }
-        } while (blank(header));
+        List<String> header = reader.nextNonBlank();
+        if (header == null) {
+            throw new UnreadableFileException("the file is empty: a header row with an email column is required");
+        }
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i).strip().toLowerCase(Locale.ROOT);
             if (column.equals("email") && emailColumn < 0) {
@@ -65,15 +55,6 @@ public final class CsvRowSource implements RowSource {
         if (emailColumn < 0) {
             throw new UnreadableFileException("the header row has no email column");
         }
-    }
-
-    private static boolean blank(List<String> fields) {
-        for (String f : fields) {
-            if (!f.isBlank()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

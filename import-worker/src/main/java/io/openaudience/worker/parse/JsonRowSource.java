@@ -14,7 +14,7 @@ import java.util.Locale;
  * in memory at a time). An item of the wrong shape is a rejected row; a file that is not such an array, or stops
  * being valid JSON, is unreadable from that point.
  */
-public final class JsonRowSource implements RowSource {
+public final class JsonRowSource implements RowSource<ImportRow> {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 

@@ -2,13 +2,8 @@ package io.openaudience.worker.repository;
 
 import io.openaudience.worker.parse.ImportRow;
 import io.openaudience.worker.parse.RowValidator;
-import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.openaudience.worker.repository.Sql.update;
+
 /**
  * Writes one batch of an import set-based, in one transaction on a connection the caller holds: COPY into a session
  * temp table, then a handful of INSERT … SELECT statements (duplicate keys, members, memberships, errors, results)
@@ -27,8 +24,6 @@ import java.util.Map;
  * expected checkpoint, so a batch is counted exactly once even if a worker dies or loses its lease midway.
  */
 public final class BatchWriter {
-
-    private static final Logger LOG = Logger.getLogger(BatchWriter.class);
 
     /** Rows, rejected rows and new memberships a committed batch added to the job. */
     public record BatchResult(long rows, long failed, long newMemberships) {
@@ -39,8 +34,6 @@ public final class BatchWriter {
             + "user_id BIGINT DEFAULT nextval('member_id_seq'), "
             + "created BOOLEAN NOT NULL DEFAULT false, first_job UUID, first_row BIGINT) "
             + "ON COMMIT DELETE ROWS";
-    private static final String FENCE = "SELECT processed FROM import_job WHERE id = ? AND lease_owner = ? "
-            + "AND status = 'running' FOR UPDATE";
     // user_segment has no foreign keys (V13): the segment row is locked once per batch instead of once per row, so a
     // segment deleted meanwhile waits for this batch to commit (and then deletes its memberships) or is seen gone.
     private static final String SEGMENT = "SELECT 1 FROM segment WHERE id = ? AND subscription_id = ? "
@@ -84,12 +77,6 @@ public final class BatchWriter {
     private static final String RESULTS = "INSERT INTO import_job_result (job_id, row_no, user_id, email, error) "
             + "SELECT ?, row_no, CASE WHEN error IS NULL THEN user_id END, left(email, 320), error FROM import_stage "
             + "WHERE row_no <= ?";
-    private static final String PROGRESS = "UPDATE import_job SET processed = processed + ?, succeeded = succeeded + ?,"
-            + " failed = failed + ?, segment_count = segment_count + ?, "
-            + "lease_expires_at = now() + make_interval(secs => ?), updated_at = now() WHERE id = ?";
-
-    /** Longest email or name kept in the error report for a rejected row (binary garbage can be megabytes). */
-    private static final int MAX_REPORTED = 1000;
 
     private final int resultRows;
     private final Duration lease;
@@ -99,45 +86,19 @@ public final class BatchWriter {
         this.lease = lease;
     }
 
-    /**
-     * How a batch waits for the batch before it when two are written at once on two connections
-     * ({@code BatchPipeline}). All waits go from the later batch to the earlier one, never back, so they cannot
-     * deadlock: the later batch touches the shared keys (members, import_job_seen) only once the earlier one is done
-     * with them, and the rows both lock (the segment's user_count, the job's checkpoint) only once it committed.
-     */
-    public interface Order {
-
-        /** Nothing to wait for: the batch is written alone. */
-        Order ALONE = new Order() {
-        };
-
-        /** Returns once the earlier batch has written its member and duplicate keys (or throws if it failed). */
-        default void awaitEarlierKeys() throws SQLException {
-        }
-
-        /** This batch has written its member and duplicate keys; a later batch may write its own. */
-        default void keysDone() {
-        }
-
-        /** Returns once the earlier batch committed (or throws if it failed). */
-        default void awaitEarlierCommit() throws SQLException {
-        }
-    }
-
-    /** {@link #write(Connection, ClaimedJob, long, List, Order)} of a batch written alone. */
+    /** {@link #write(Connection, ClaimedJob, long, List, BatchOrder)} of a batch written alone. */
     public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows)
             throws SQLException, IOException {
-        return write(c, job, expectedProcessed, rows, Order.ALONE);
+        return write(c, job, expectedProcessed, rows, BatchOrder.ALONE);
     }
 
     /**
      * Writes the validated rows (numbered from {@code expectedProcessed + 1}) and commits; throws
      * {@link LeaseLostException} after rolling back if the job is not ours at that checkpoint any more.
      */
-    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows, Order order)
-            throws SQLException, IOException {
-        c.setAutoCommit(false);
-        try {
+    public BatchResult write(Connection c, ClaimedJob job, long expectedProcessed, List<ImportRow> rows,
+                             BatchOrder order) throws SQLException, IOException {
+        return Sql.inTransaction(c, () -> {
             try (Statement st = c.createStatement()) {
                 st.execute(STAGE);
             }
@@ -183,24 +144,10 @@ public final class BatchWriter {
                 });
             }
             long n = rows.size();
-            // The checkpoint last: the job row is locked from here to the commit only.
-            fence(c, job, expectedProcessed);
-            update(c, PROGRESS, ps -> {
-                ps.setLong(1, n);
-                ps.setLong(2, n - failed);
-                ps.setLong(3, failed);
-                ps.setLong(4, newMemberships);
-                ps.setDouble(5, lease.toMillis() / 1000.0);
-                ps.setObject(6, job.id());
-            });
-            c.commit();
+            ImportJobRepository.TABLE.checkpoint(c, job, expectedProcessed, n, failed, lease, "segment_count",
+                    newMemberships);
             return new BatchResult(n, failed, newMemberships);
-        } catch (SQLException | IOException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     /** The rows with every repeat of an email earlier in the same batch rejected as a duplicate of that row. */
@@ -220,18 +167,6 @@ public final class BatchWriter {
         ps.setString(3, job.initiativeId());
     }
 
-    private static void fence(Connection c, ClaimedJob job, long expectedProcessed) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(FENCE)) {
-            ps.setObject(1, job.id());
-            ps.setString(2, job.owner());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getLong(1) != expectedProcessed) {
-                    throw new LeaseLostException(job.id());
-                }
-            }
-        }
-    }
-
     private static void lockSegment(Connection c, ClaimedJob job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SEGMENT)) {
             bindMembership(ps, job);
@@ -244,64 +179,13 @@ public final class BatchWriter {
     }
 
     private static void copy(Connection c, List<ImportRow> rows) throws SQLException, IOException {
-        long t0 = System.nanoTime();
-        PGConnection pg = c.unwrap(PGConnection.class);
-        StringBuilder line = new StringBuilder(256);
-        try (OutputStream out = new PGCopyOutputStream(pg,
-                "COPY import_stage (row_no, email, email_key, name, error) FROM STDIN", 1 << 16)) {
-            for (ImportRow row : rows) {
-                line.setLength(0);
-                boolean ok = row.error() == null;
-                line.append(row.rowNo()).append('\t');
-                field(line, ok ? row.email() : reported(row.email())).append('\t');
-                field(line, ok ? RowValidator.key(row.email()) : null).append('\t');
-                field(line, ok ? row.name() : reported(row.name())).append('\t');
-                field(line, row.error()).append('\n');
-                out.write(line.toString().getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        LOG.debugf("%5d ms  COPY %d rows", (System.nanoTime() - t0) / 1_000_000, rows.size());
-    }
-
-    private static String reported(String value) {
-        if (value == null) {
-            return null;
-        }
-        String v = value.length() > MAX_REPORTED ? value.substring(0, MAX_REPORTED) : value;
-        return v.replace('\u0000', '\uFFFD');
-    }
-
-    /** Appends a value in COPY text format: \N for null, backslash escapes for the separators. */
-    private static StringBuilder field(StringBuilder sb, String value) {
-        if (value == null) {
-            return sb.append("\\N");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '\\' -> sb.append("\\\\");
-                case '\t' -> sb.append("\\t");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                default -> sb.append(ch);
-            }
-        }
-        return sb;
-    }
-
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private static long update(Connection c, String sql, Binder binder) throws SQLException {
-        long t0 = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeLargeUpdate();
-        } finally {
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("%5d ms  %s", (System.nanoTime() - t0) / 1_000_000, sql.substring(0, 40));
-            }
-        }
+        Sql.copy(c, "COPY import_stage (row_no, email, email_key, name, error) FROM STDIN", rows, (line, row) -> {
+            boolean ok = row.error() == null;
+            line.append(row.rowNo()).append('\t');
+            Sql.field(line, ok ? row.email() : Sql.reported(row.email())).append('\t');
+            Sql.field(line, ok ? RowValidator.key(row.email()) : null).append('\t');
+            Sql.field(line, ok ? row.name() : Sql.reported(row.name())).append('\t');
+            Sql.field(line, row.error());
+        });
     }
 }

@@ -7,7 +7,8 @@ import java.util.UUID;
  * ({@code processed} rows already committed) and the owner token that fences every write against a takeover.
  */
 public record ClaimedJob(UUID id, long subscriptionId, String initiativeId, String type, Long segmentId,
-                         UUID uploadId, String format, long processed, int attempts, String owner) {
+                         UUID uploadId, String format, long processed, int attempts, String owner)
+        implements LeasedJob {
 
     public boolean linksSegment() {
         return "segment_users".equals(type);

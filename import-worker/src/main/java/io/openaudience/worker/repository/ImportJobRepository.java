@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,25 +21,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class ImportJobRepository {
 
-    private static final String CLAIM_SET = "UPDATE import_job j SET status = 'running', lease_owner = ?, "
-            + "lease_expires_at = now() + make_interval(secs => ?), attempts = j.attempts + 1, "
-            + "started_at = coalesce(j.started_at, now()), updated_at = now() FROM upload u ";
-    private static final String CLAIMABLE = "(j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < now()))";
-    private static final String TENANT_RUNNING = "(SELECT count(*) FROM import_job r WHERE r.subscription_id = "
-            + "%s.subscription_id AND r.status = 'running' AND r.lease_expires_at >= now() AND r.id <> %s.id)";
-    private static final String RETURNING = " RETURNING j.id, j.subscription_id, j.initiative_id, j.type, "
-            + "j.segment_id, j.upload_id, u.format, j.processed, j.attempts";
-
-    private static final String CLAIM_BY_ID = CLAIM_SET + "WHERE u.id = j.upload_id AND j.id = ? AND " + CLAIMABLE
-            + " AND " + TENANT_RUNNING.formatted("j", "j") + " < ?" + RETURNING;
-
-    // Fairness: among due jobs, the tenant with the fewest running jobs first, then the oldest job.
-    private static final String CLAIM_NEXT = CLAIM_SET + "WHERE u.id = j.upload_id AND " + CLAIMABLE
-            + " AND j.id = (SELECT c.id FROM import_job c WHERE c.status IN ('queued', 'running') AND "
-            + "((c.status = 'queued' AND c.created_at < now() - make_interval(secs => ?)) "
-            + "OR (c.status = 'running' AND c.lease_expires_at < now())) AND "
-            + TENANT_RUNNING.formatted("c", "c") + " < ? ORDER BY " + TENANT_RUNNING.formatted("c", "c")
-            + ", c.created_at LIMIT 1 FOR UPDATE OF c SKIP LOCKED)" + RETURNING;
+    /** The segments' job table: tenant = subscription, the claim reads the upload's format. */
+    public static final JobTable TABLE = new JobTable("import_job", List.of("subscription_id"), " FROM upload u",
+            "u.id = j.upload_id AND ", "j.id, j.subscription_id, j.initiative_id, j.type, j.segment_id, j.upload_id, "
+            + "u.format, j.processed, j.attempts", null, null);
+    private static final String CLAIM_BY_ID = TABLE.claimById();
+    private static final String CLAIM_NEXT = TABLE.claimNext();
 
     private final DataSource dataSource;
 
@@ -50,7 +39,7 @@ public class ImportJobRepository {
             throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM_BY_ID)) {
             ps.setString(1, owner);
-            ps.setDouble(2, lease.toMillis() / 1000.0);
+            ps.setDouble(2, JobTable.seconds(lease));
             ps.setObject(3, jobId);
             ps.setInt(4, maxRunningPerTenant);
             return read(ps, owner);
@@ -62,8 +51,8 @@ public class ImportJobRepository {
             throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM_NEXT)) {
             ps.setString(1, owner);
-            ps.setDouble(2, lease.toMillis() / 1000.0);
-            ps.setDouble(3, queuedGrace.toMillis() / 1000.0);
+            ps.setDouble(2, JobTable.seconds(lease));
+            ps.setDouble(3, JobTable.seconds(queuedGrace));
             ps.setInt(4, maxRunningPerTenant);
             return read(ps, owner);
         }
@@ -96,51 +85,29 @@ public class ImportJobRepository {
 
     /** Extends the lease of a job this worker still owns; false if it does not own it any more. */
     public boolean heartbeat(UUID jobId, String owner, Duration lease) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE import_job SET lease_expires_at = now() + make_interval(secs => ?) "
-                        + "WHERE id = ? AND lease_owner = ? AND status = 'running'")) {
-            ps.setDouble(1, lease.toMillis() / 1000.0);
-            ps.setObject(2, jobId);
-            ps.setString(3, owner);
-            return ps.executeUpdate() == 1;
+        try (Connection c = dataSource.getConnection()) {
+            return TABLE.heartbeat(c, jobId, owner, lease);
         }
     }
 
     /** Ends the job: {@code completed}, or {@code completed_with_errors} if any row was rejected; total = rows read. */
     public void complete(ClaimedJob job) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE import_job SET status = CASE WHEN failed > 0 THEN 'completed_with_errors' ELSE 'completed' "
-                        + "END, total = processed, finished_at = now(), updated_at = now(), lease_owner = NULL, "
-                        + "lease_expires_at = NULL WHERE id = ? AND lease_owner = ? AND status = 'running'")) {
-            ps.setObject(1, job.id());
-            ps.setString(2, job.owner());
-            if (ps.executeUpdate() != 1) {
-                throw new LeaseLostException(job.id());
-            }
+        try (Connection c = dataSource.getConnection()) {
+            TABLE.complete(c, job.id(), job.owner());
         }
     }
 
     /** Ends the job as failed with the reason; rows committed by earlier batches stay (and stay counted). */
     public void fail(ClaimedJob job, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE import_job SET status = 'failed', failure_reason = ?, finished_at = now(), updated_at = now(),"
-                        + " lease_owner = NULL, lease_expires_at = NULL "
-                        + "WHERE id = ? AND lease_owner = ? AND status = 'running'")) {
-            ps.setString(1, reason);
-            ps.setObject(2, job.id());
-            ps.setString(3, job.owner());
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            TABLE.fail(c, job.id(), job.owner(), reason);
         }
     }
 
     /** Gives the lease back at once (after an unexpected error) so that the sweeper retries the job soon. */
     public void release(ClaimedJob job) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE import_job SET lease_expires_at = now() WHERE id = ? AND lease_owner = ? "
-                        + "AND status = 'running'")) {
-            ps.setObject(1, job.id());
-            ps.setString(2, job.owner());
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            TABLE.release(c, job.id(), job.owner());
         }
     }
 
@@ -156,8 +123,8 @@ public class ImportJobRepository {
     }
 
     /** Finished jobs of the last day that still have duplicate-detection keys (their worker died before purging). */
-    public java.util.List<UUID> finishedWithSeenKeys() throws SQLException {
-        java.util.List<UUID> ids = new java.util.ArrayList<>();
+    public List<UUID> finishedWithSeenKeys() throws SQLException {
+        List<UUID> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT j.id FROM import_job j WHERE j.status IN ('completed', 'completed_with_errors', 'failed') "
                         + "AND j.finished_at > now() - interval '1 day' "

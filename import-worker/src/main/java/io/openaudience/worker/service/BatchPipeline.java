@@ -1,9 +1,6 @@
 package io.openaudience.worker.service;
 
-import io.openaudience.worker.parse.ImportRow;
-import io.openaudience.worker.repository.BatchWriter;
-import io.openaudience.worker.repository.BatchWriter.BatchResult;
-import io.openaudience.worker.repository.ClaimedJob;
+import io.openaudience.worker.repository.BatchOrder;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -25,30 +22,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * batch (its COPY, then its member inserts) while the one before it writes its memberships and commits: the member
  * inserts, most of a batch's time, are index work on one backend, and a second backend uses the second core.
  *
- * <p>Batch k+1 waits for batch k twice ({@link BatchWriter.Order}): before touching the member and duplicate keys,
- * until k has written its own, and before its checkpoint, until k committed. If k fails, k+1 fails too and rolls
- * back, and the job stops at the last committed batch exactly as with one connection. Commits stay in file order, so
- * {@code import_job.processed} is still the resume point.
+ * <p>Batch k+1 waits for batch k twice ({@link BatchOrder}): before touching the keys (members and duplicate keys,
+ * people), until k has written its own, and before its checkpoint, until k committed. If k fails, k+1 fails too and
+ * rolls back, and the job stops at the last committed batch exactly as with one connection. Commits stay in file
+ * order, so the job's {@code processed} is still the resume point.
  */
-final class BatchPipeline implements AutoCloseable {
+final class BatchPipeline<R> implements AutoCloseable {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private final BatchWriter writer;
-    private final ClaimedJob job;
+    /** Writes and commits one batch of rows numbered from {@code expectedProcessed + 1}; returns the rows counted. */
+    interface Writer<R> {
+        long write(Connection c, long expectedProcessed, List<R> rows, BatchOrder order)
+                throws SQLException, IOException;
+
+        /** Called in file order, on the submitting thread, before the batch starting after row {@code start} runs. */
+        default void submitted(long start, List<R> rows) {
+        }
+    }
+
+    private final Writer<R> writer;
+    private final Object jobId;
     private final Connection[] connections;
     private final ExecutorService threads;
-    private final Deque<Future<BatchResult>> inFlight = new ArrayDeque<>();
+    private final Deque<Future<Long>> inFlight = new ArrayDeque<>();
     private long submitted;
     private long expected;
     private long committed;
     private CompletableFuture<Void> lastKeys = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
 
-    BatchPipeline(DataSource dataSource, BatchWriter writer, ClaimedJob job, long checkpoint, int writers)
+    BatchPipeline(DataSource dataSource, Writer<R> writer, Object jobId, long checkpoint, int writers)
             throws SQLException {
         this.writer = writer;
-        this.job = job;
+        this.jobId = jobId;
         this.expected = checkpoint;
         this.committed = checkpoint;
         this.connections = new Connection[Math.max(1, writers)];
@@ -68,18 +75,19 @@ final class BatchPipeline implements AutoCloseable {
     }
 
     /** Hands the next batch to a writer; first waits for the batch that last used that writer's connection. */
-    void submit(List<ImportRow> rows) throws SQLException, IOException {
+    void submit(List<R> rows) throws SQLException, IOException {
         if (inFlight.size() == connections.length) {
             awaitOldest();
         }
         Connection c = connections[(int) (submitted % connections.length)];
         CompletableFuture<Void> keys = new CompletableFuture<>();
         CompletableFuture<Void> commit = new CompletableFuture<>();
-        BatchWriter.Order order = new FutureOrder(lastKeys, keys, lastCommit);
+        BatchOrder order = new FutureOrder(lastKeys, keys, lastCommit);
         long start = expected;
+        writer.submitted(start, rows);
         inFlight.add(threads.submit(() -> {
             try {
-                BatchResult result = writer.write(c, job, start, rows, order);
+                long result = writer.write(c, start, rows, order);
                 keys.complete(null);
                 commit.complete(null);
                 return result;
@@ -104,16 +112,16 @@ final class BatchPipeline implements AutoCloseable {
     }
 
     private void awaitOldest() throws SQLException, IOException {
-        Future<BatchResult> oldest = inFlight.poll();
+        Future<Long> oldest = inFlight.poll();
         try {
-            committed += oldest.get().rows();
+            committed += oldest.get();
         } catch (ExecutionException e) {
             // The later batches fail after this one (they wait for it) and roll back: let them, then report this one.
             drainQuietly();
             throw rethrown(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing import job " + job.id(), e);
+            throw new IOException("interrupted while writing job " + jobId, e);
         }
     }
 
@@ -173,7 +181,7 @@ final class BatchPipeline implements AutoCloseable {
 
     /** The order of one batch after the one submitted before it. */
     private record FutureOrder(CompletableFuture<Void> earlierKeys, CompletableFuture<Void> keys,
-                               CompletableFuture<Void> earlierCommit) implements BatchWriter.Order {
+                               CompletableFuture<Void> earlierCommit) implements BatchOrder {
 
         @Override
         public void awaitEarlierKeys() throws SQLException {
