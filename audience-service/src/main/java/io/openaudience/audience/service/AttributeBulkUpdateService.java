@@ -10,6 +10,7 @@ import io.openaudience.audience.Job;
 import io.openaudience.audience.JobType;
 import io.openaudience.audience.repository.DefinitionRuleRepository;
 import io.openaudience.audience.repository.DefinitionRuleRepository.DefinitionRule;
+import io.openaudience.common.audience.AttributeCipher;
 import io.openaudience.common.audience.AttributeRules;
 import io.openaudience.common.audience.AttributeType;
 import io.openaudience.common.audience.InvalidAttributeValueException;
@@ -40,10 +41,12 @@ public class AttributeBulkUpdateService {
 
     private final DefinitionRuleRepository definitions;
     private final JobIntake intake;
+    private final AttributeCipher cipher;
 
-    public AttributeBulkUpdateService(DefinitionRuleRepository definitions, JobIntake intake) {
+    public AttributeBulkUpdateService(DefinitionRuleRepository definitions, JobIntake intake, AttributeCipher cipher) {
         this.definitions = definitions;
         this.intake = intake;
+        this.cipher = cipher;
     }
 
     public Uni<Job> accept(Tenant tenant, String actor, BulkAttributeUpdate request) {
@@ -77,13 +80,16 @@ public class AttributeBulkUpdateService {
         List<String> keys = new ArrayList<>(new LinkedHashSet<>(attributes.stream().map(a -> a.key().strip())
                 .toList()));
         return definitions.byKeys(tenant, keys)
-                .map(found -> params(attributes, found))
+                .map(found -> params(tenant, attributes, found))
                 .chain(params -> intake.committed(() -> intake.enqueue(tenant, actor, JobIntake.newJobId(),
                         JobType.ATTRIBUTE_BULK_UPDATE, null, fileUrl, params)));
     }
 
-    /** The job's params, {@code {"attributes":[{"definition_id", "value"}]}}, or a 400 naming each bad entry. */
-    private static ObjectNode params(List<AttributeValue> attributes, List<DefinitionRule> found) {
+    /**
+     * The job's params, {@code {"attributes":[{"definition_id", "value"}]}}, or a 400 naming each bad entry; the value
+     * of an {@code encrypted_*} definition travels sealed ({@code "sealed_value": "keyId:base64"}), never in clear.
+     */
+    private ObjectNode params(Tenant tenant, List<AttributeValue> attributes, List<DefinitionRule> found) {
         Map<String, DefinitionRule> bySlug = new HashMap<>();
         Map<String, DefinitionRule> byId = new HashMap<>();
         for (DefinitionRule d : found) {
@@ -111,7 +117,13 @@ public class AttributeBulkUpdateService {
             try {
                 JsonNode value = AttributeRules.normalize(type, AttributeRules.storedValidations(
                         definition.validations()), attributes.get(i).value());
-                out.addObject().put("definition_id", definition.id()).set("value", value);
+                ObjectNode entry = out.addObject().put("definition_id", definition.id());
+                if (type.encrypted()) {
+                    entry.put("sealed_value", cipher.sealText(value.toString(), tenant.companyId(),
+                            tenant.applicationId(), definition.id()));
+                } else {
+                    entry.set("value", value);
+                }
             } catch (InvalidAttributeValueException e) {
                 errors.add(FieldError.of(at + ".value" + (e.path() == null ? "" : e.path()), e.getMessage()));
             }

@@ -1,5 +1,7 @@
 package io.openaudience.audience.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openaudience.common.audience.AttributeCipher;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +29,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,6 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class AttributeBulkUpdateTest {
+
+    /** The DEV-ONLY key ring of the test profile (application.properties). */
+    private static final String DEV_KEYS = "dev1:udNXOHpi6NWK22+jnevnb9n5h1ZCTftFe8YfAHEc7/c=";
 
     @Test
     void acceptedUpdateQueuesTheJobWithNormalizedValues() throws Exception {
@@ -69,11 +75,17 @@ class AttributeBulkUpdateTest {
         assertEquals(null, job.get("group_id"));
         assertEquals("https://127.0.0.1/people.csv", job.get("file_url"));
         assertEquals("queued", job.get("status"));
+        String sealed = new ObjectMapper().readTree((String) job.get("params")).path("attributes").get(4)
+                .path("sealed_value").asText();
+        assertFalse(((String) job.get("params")).contains("1234"), "the plaintext of the encrypted value");
         assertEquals("{\"attributes\": [{\"value\": 42.5, \"definition_id\": \"" + score + "\"}, "
                 + "{\"value\": true, \"definition_id\": \"" + vip + "\"}, "
                 + "{\"value\": \"2024-05-01T00:00:00.000Z\", \"definition_id\": \"" + since + "\"}, "
                 + "{\"value\": [\"a\", \"bc\"], \"definition_id\": \"" + labels + "\"}, "
-                + "{\"value\": \"1234\", \"definition_id\": \"" + pin + "\"}]}", job.get("params"));
+                + "{\"sealed_value\": \"" + sealed + "\", \"definition_id\": \"" + pin + "\"}]}",
+                job.get("params"));
+        assertEquals("\"1234\"", AttributeCipher.of(DEV_KEYS, "dev1").openText(sealed, company, "app1", pin),
+                "an encrypted definition's value is stored sealed, never in clear");
         assertEquals(1, count("SELECT count(*) FROM audience.outbox WHERE topic = ? AND message_key = ?",
                 Topics.IMPORT_JOBS, jobId));
         ConsumerRecord<String, String> record = GroupFixtures.record(Topics.IMPORT_JOBS, jobId,

@@ -115,6 +115,30 @@ public final class AttributeCipher {
         }
     }
 
+    /**
+     * {@link #seal} as one text, {@code keyId:base64}: for a sealed value that travels inside JSON (an attribute bulk
+     * update's job params), so it is never stored in clear on its way to the worker.
+     */
+    public String sealText(String json, String companyId, String applicationId, String definitionId) {
+        Sealed sealed = seal(json, companyId, applicationId, definitionId);
+        return sealed.keyId() + ":" + Base64.getEncoder().encodeToString(sealed.bytes());
+    }
+
+    /** Opens a {@link #sealText} back to its JSON text; the same failures as {@link #open}. */
+    public String openText(String text, String companyId, String applicationId, String definitionId) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalStateException("a sealed text is keyId:base64");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(text.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("a sealed text is keyId:base64", e);
+        }
+        return open(text.substring(0, colon), bytes, companyId, applicationId, definitionId);
+    }
+
     private static byte[] aad(String companyId, String applicationId, String definitionId) {
         return (companyId + "\u0000" + applicationId + "\u0000" + definitionId).getBytes(StandardCharsets.UTF_8);
     }

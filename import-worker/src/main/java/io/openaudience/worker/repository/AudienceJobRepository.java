@@ -19,21 +19,18 @@ import java.util.Optional;
  * The audience job row's life cycle as the worker sees it ({@code audience.job}, qualified: the worker's connections
  * default to the segments schema), with the group status that follows it (CONTRACT §3): claiming a group job sets the
  * group {@code in_progress}, its end {@code completed} or {@code failed} with {@code error_count} (both only while the
- * job is the group's {@code last_job_id}) and recounts {@code total_users}. A group's jobs run one at a time, oldest
- * first; recounts ({@code group_refresh}) run beside them and do not count against the tenant's cap.
+ * job is the group's {@code last_job_id}) and recounts {@code total_users}. A group has at most one unfinished import
+ * or update (audience-service's intake guarantees it); recounts ({@code group_refresh}) run beside them and do not count
+ * against the tenant's cap.
  */
 @ApplicationScoped
 public class AudienceJobRepository {
 
     private static final Logger LOG = Logger.getLogger(AudienceJobRepository.class);
 
-    // A job that changes a group waits while another of that group's jobs runs or an older one is queued (a PUT
-    // after a PATCH must replace what the PATCH added); conditional evaluations are not run by this worker yet.
-    private static final String READY = "%1$s.type <> 'group_evaluate' AND (%1$s.type = 'group_refresh' "
-            + "OR %1$s.group_id IS NULL OR NOT EXISTS (SELECT 1 FROM audience.job o WHERE o.group_id = %1$s.group_id "
-            + "AND o.company_id = %1$s.company_id AND o.application_id = %1$s.application_id AND o.id <> %1$s.id "
-            + "AND o.type NOT IN ('group_refresh', 'group_evaluate') AND (o.status = 'running' "
-            + "OR (o.status = 'queued' AND (o.created_at, o.id) < (%1$s.created_at, %1$s.id)))))";
+    // Never two jobs of one group's members at once: audience-service's intake refuses a second one while one is queued
+    // or running (V10's one-writer index); conditional evaluations are not run by this worker yet.
+    private static final String READY = "%1$s.type <> 'group_evaluate'";
     private static final String RETURNING = "j.id, j.company_id, j.application_id, j.type, j.group_id, j.file_url, "
             + "j.params::text AS params, j.processed, j.attempts";
     private static final String UNCAPPED = "%1$s.type = 'group_refresh'";
@@ -54,10 +51,6 @@ public class AudienceJobRepository {
     private static final String CLAIM_BY_ID = STARTS_GROUP.formatted(TABLE.claimById());
     private static final String CLAIM_REFRESH = REFRESHES.claimById();
     private static final String CLAIM_NEXT = STARTS_GROUP.formatted(TABLE.claimNext());
-    private static final String CLAIM_NEXT_OF_GROUP = STARTS_GROUP.formatted(TABLE.claimSelected(
-            "SELECT c.id FROM audience.job c WHERE c.group_id = ? AND c.company_id = ? AND c.application_id = ? "
-                    + "AND c.status = 'queued' AND c.type IN ('group_import', 'group_update') AND "
-                    + READY.formatted("c") + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED"));
 
     private static final String GROUP = "SELECT 1 FROM audience.user_group WHERE id = ? AND company_id = ? "
             + "AND application_id = ?";
@@ -118,16 +111,6 @@ public class AudienceJobRepository {
         return claim(CLAIM_NEXT, owner, lease, ps -> {
             ps.setDouble(3, JobTable.seconds(queuedGrace));
             ps.setInt(4, maxRunningPerTenant);
-        });
-    }
-
-    /** Claims the next queued job of the same group as {@code finished}, which just ended (it takes its slot). */
-    public Optional<ClaimedAudienceJob> claimNextOfGroup(ClaimedAudienceJob finished, String owner, Duration lease)
-            throws SQLException {
-        return claim(CLAIM_NEXT_OF_GROUP, owner, lease, ps -> {
-            ps.setString(3, finished.groupId());
-            ps.setString(4, finished.companyId());
-            ps.setString(5, finished.applicationId());
         });
     }
 

@@ -83,11 +83,6 @@ public final class JobTable {
                 + "FOR UPDATE OF c SKIP LOCKED)" + returning;
     }
 
-    /** A claim of the job {@code select} picks (a sub-select of one id); parameters: owner, lease seconds, then its. */
-    public String claimSelected(String select) {
-        return claimSet + "WHERE " + join + CLAIMABLE.formatted("j") + " AND j.id = (" + select + ")" + returning;
-    }
-
     /** Extends the lease of a job this worker still owns; false if it does not own it any more. */
     public boolean heartbeat(Connection c, Object jobId, String owner, Duration lease) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET lease_expires_at = now() + "

@@ -96,7 +96,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
         Members members = !job.changesGroup() ? Members.NONE : replace ? Members.REPLACE : Members.PATCH;
         List<AttributeDefinition> definitions = jobs.definitions(job.companyId(), job.applicationId());
         List<PersonRules.FixedValue> fixed = ATTRIBUTE_BULK_UPDATE.equals(job.type())
-                ? fixedValues(params, definitions) : List.of();
+                ? fixedValues(job, params, definitions) : List.of();
         AudienceBatchWriter writer = new AudienceBatchWriter(job, members, config.lease());
         boolean finished;
         try (RowSource<PersonInput> source = open(job, params, definitions)) {
@@ -178,7 +178,8 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
      * The values of an attribute bulk update ({@code attributes: [{definition_id, value}]}, resolved and normalized
      * at intake), checked again against the definitions as they are now; the job fails if one no longer fits.
      */
-    private static List<PersonRules.FixedValue> fixedValues(JsonNode params, List<AttributeDefinition> definitions) {
+    private List<PersonRules.FixedValue> fixedValues(ClaimedAudienceJob job, JsonNode params,
+                                                     List<AttributeDefinition> definitions) {
         List<PersonRules.FixedValue> fixed = new ArrayList<>();
         JsonNode attributes = params.path("attributes");
         for (int i = 0; i < attributes.size(); i++) {
@@ -191,12 +192,27 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
             }
             try {
                 fixed.add(new PersonRules.FixedValue(definition, AttributeRules.normalize(definition.type(),
-                        definition.validations(), attribute.get("value"))));
+                        definition.validations(), fixedValue(job, attribute, id))));
             } catch (InvalidAttributeValueException e) {
                 throw new UnreadableFileException("attributes: the value of " + definition.slug() + " "
                         + (e.path() == null ? "" : e.path() + " ") + e.getMessage());
             }
         }
         return fixed;
+    }
+
+    /** The entry's value: in clear, or opened from {@code sealed_value} (an encrypted definition's, sealed at intake). */
+    private JsonNode fixedValue(ClaimedAudienceJob job, JsonNode attribute, String definitionId) {
+        JsonNode sealed = attribute.get("sealed_value");
+        if (sealed == null) {
+            return attribute.get("value");
+        }
+        try {
+            return json.readTree(cipher.openText(sealed.asText(), job.companyId(), job.applicationId(),
+                    definitionId));
+        } catch (IllegalStateException | java.io.IOException e) {
+            throw new UnreadableFileException("attributes: the sealed value of " + definitionId
+                    + " does not open with the configured keys");
+        }
     }
 }

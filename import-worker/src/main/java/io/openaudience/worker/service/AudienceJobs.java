@@ -5,30 +5,21 @@ import io.openaudience.worker.config.WorkerConfig;
 import io.openaudience.worker.repository.AudienceJobRepository;
 import io.openaudience.worker.repository.ClaimedAudienceJob;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 import java.util.Optional;
 
-/**
- * Audience jobs ({@code audience.job}) as the dispatcher claims and runs them. When a job that changes a group ends,
- * the next queued job of that group (which waited for it) is claimed and run in its place.
- */
+/** Audience jobs ({@code audience.job}) as the dispatcher claims and runs them. */
 @ApplicationScoped
 public class AudienceJobs implements JobKind<ClaimedAudienceJob> {
 
-    private static final Logger LOG = Logger.getLogger(AudienceJobs.class);
-
     private final AudienceJobRepository jobs;
     private final AudienceJobRunner runner;
-    private final RunningJobs running;
     private final WorkerConfig config;
 
-    public AudienceJobs(AudienceJobRepository jobs, AudienceJobRunner runner, RunningJobs running,
-                        WorkerConfig config) {
+    public AudienceJobs(AudienceJobRepository jobs, AudienceJobRunner runner, WorkerConfig config) {
         this.jobs = jobs;
         this.runner = runner;
-        this.running = running;
         this.config = config;
     }
 
@@ -52,24 +43,7 @@ public class AudienceJobs implements JobKind<ClaimedAudienceJob> {
 
     @Override
     public void run(ClaimedAudienceJob job) {
-        ClaimedAudienceJob current = job;
-        while (true) {
-            runner.run(current);
-            if (!current.changesGroup()) {
-                return;
-            }
-            try {
-                Optional<ClaimedAudienceJob> next = jobs.claimNextOfGroup(current, running.newOwner(), config.lease());
-                if (next.isEmpty()) {
-                    return;
-                }
-                current = next.get();
-                LOG.infof("audience job %s follows %s on group %s", current.id(), job.id(), current.groupId());
-            } catch (SQLException e) {
-                LOG.warnf(e, "cannot claim the next job of group %s; the sweeper will", current.groupId());
-                return;
-            }
-        }
+        runner.run(job);
     }
 
     /** The recounts of {@code refresh-total-users}: claimed by id whatever the tenant's cap, other jobs never. */
