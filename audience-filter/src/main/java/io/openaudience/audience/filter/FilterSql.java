@@ -116,25 +116,25 @@ public final class FilterSql {
     /** A test on one JSON element (a scalar passes or not; a nested array or object reads as nothing). */
     private String element(Supplier<String> x, Test test) {
         if (test instanceof Filter.Text t) {
-            return textTest(textOf(x.get()), t);
+            return textTest(textOf(x), t);
         }
         if (test instanceof Filter.Number || test instanceof Filter.NumberRange) {
-            return compare(numberOf(x.get()), test);
+            return compare(numberOf(x), test);
         }
         if (test instanceof Filter.Time || test instanceof Filter.TimeRange) {
-            return compare(instantOf(x.get()), test);
+            return compare(instantOf(x), test);
         }
         if (test instanceof Filter.Bool b) {
-            return boolOf(x.get()) + " = " + bool(b.value());
+            return boolOf(x) + " = " + bool(b.value());
         }
         if (test instanceof Filter.Loose loose) {
-            StringBuilder sql = new StringBuilder("(lower(" + textOf(x.get()) + ") = lower(" + text(loose.text())
+            StringBuilder sql = new StringBuilder("(lower(" + textOf(x) + ") = lower(" + text(loose.text())
                     + ")");
             if (loose.number() != null) {
-                sql.append(" OR ").append(numberOf(x.get())).append(" = ").append(number(loose.number()));
+                sql.append(" OR ").append(numberOf(x)).append(" = ").append(number(loose.number()));
             }
             if (loose.date() != null) {
-                sql.append(" OR ").append(compare(instantOf(x.get()), new Filter.Time(Cmp.EQ, loose.date())));
+                sql.append(" OR ").append(compare(instantOf(x), new Filter.Time(Cmp.EQ, loose.date())));
             }
             return sql.append(")").toString();
         }
@@ -144,27 +144,33 @@ public final class FilterSql {
         throw new IllegalArgumentException("a JSON value cannot take " + test);
     }
 
-    /** Fynd {@code in}: an IN list where the options are texts, numbers or booleans; else one test per option. */
+    /**
+     * Fynd {@code in}: an IN list where the options are texts, numbers or booleans; else one test per option. (The
+     * value is rendered before the options: JDBC placeholders bind in the order they stand.)
+     */
     private String oneOf(Supplier<String> x, List<Test> options) {
         List<String> list = new ArrayList<>();
         if (options.stream().allMatch(o -> o instanceof Filter.Text t && t.op() == Filter.TextOp.EQUALS)) {
+            String value = "lower(" + textOf(x) + ") IN (";
             options.forEach(o -> list.add("lower(" + text(((Filter.Text) o).value()) + ")"));
-            return "lower(" + textOf(x.get()) + ") IN (" + String.join(", ", list) + ")";
+            return value + String.join(", ", list) + ")";
         }
         if (options.stream().allMatch(o -> o instanceof Filter.Number n && n.op() == Cmp.EQ)) {
+            String value = numberOf(x) + " IN (";
             options.forEach(o -> list.add(number(((Filter.Number) o).value())));
-            return numberOf(x.get()) + " IN (" + String.join(", ", list) + ")";
+            return value + String.join(", ", list) + ")";
         }
         if (options.stream().allMatch(o -> o instanceof Filter.Bool)) {
+            String value = boolOf(x) + " IN (";
             options.forEach(o -> list.add(bool(((Filter.Bool) o).value())));
-            return boolOf(x.get()) + " IN (" + String.join(", ", list) + ")";
+            return value + String.join(", ", list) + ")";
         }
         if (options.stream().allMatch(o -> o instanceof Filter.Time)) {
             // Read the instant once, not once per option.
             String i = "fi" + ++aliases;
+            String value = "EXISTS (SELECT 1 FROM (SELECT " + instantOf(x) + " AS t) AS " + i + " WHERE ";
             options.forEach(o -> list.add(compare(i + ".t", o)));
-            return "EXISTS (SELECT 1 FROM (SELECT " + instantOf(x.get()) + " AS t) AS " + i + " WHERE "
-                    + String.join(" OR ", list) + ")";
+            return value + String.join(" OR ", list) + ")";
         }
         options.forEach(o -> list.add(element(x, o)));
         return "(" + String.join(" OR ", list) + ")";
@@ -267,24 +273,25 @@ public final class FilterSql {
 
     // Readings of a JSON element (jsonb), each NULL when the element does not read so; never an error.
 
-    private static String textOf(String x) {
-        return "CASE WHEN jsonb_typeof(" + x + ") IN " + SCALAR_TYPES + " THEN " + x + " #>> '{}' END";
+    private static String textOf(Supplier<String> x) {
+        return "CASE WHEN jsonb_typeof(" + x.get() + ") IN " + SCALAR_TYPES + " THEN " + x.get() + " #>> '{}' END";
     }
 
-    private static String numberOf(String x) {
-        return "CASE jsonb_typeof(" + x + ") WHEN 'number' THEN CAST(" + x + " AS numeric) WHEN 'string' THEN "
-                + "CASE WHEN char_length(" + x + " #>> '{}') <= " + Values.MAX_READ_LENGTH + " AND (" + x
-                + " #>> '{}') ~ " + NUMBER_RE + " THEN CAST(" + x + " #>> '{}' AS numeric) END END";
+    private static String numberOf(Supplier<String> x) {
+        return "CASE jsonb_typeof(" + x.get() + ") WHEN 'number' THEN CAST(" + x.get() + " AS numeric) WHEN 'string' "
+                + "THEN CASE WHEN char_length(" + x.get() + " #>> '{}') <= " + Values.MAX_READ_LENGTH + " AND ("
+                + x.get() + " #>> '{}') ~ " + NUMBER_RE + " THEN CAST(" + x.get() + " #>> '{}' AS numeric) END END";
     }
 
-    private static String instantOf(String x) {
-        return "CASE WHEN jsonb_typeof(" + x + ") = 'string' THEN audience.filter_instant(" + x + " #>> '{}') END";
+    private static String instantOf(Supplier<String> x) {
+        return "CASE WHEN jsonb_typeof(" + x.get() + ") = 'string' THEN audience.filter_instant(" + x.get()
+                + " #>> '{}') END";
     }
 
-    private static String boolOf(String x) {
-        return "CASE jsonb_typeof(" + x + ") WHEN 'boolean' THEN CAST(" + x + " AS boolean) WHEN 'string' THEN "
-                + "CASE lower(btrim(" + x + " #>> '{}', " + BLANKS + ")) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE "
-                + "END END";
+    private static String boolOf(Supplier<String> x) {
+        return "CASE jsonb_typeof(" + x.get() + ") WHEN 'boolean' THEN CAST(" + x.get() + " AS boolean) WHEN 'string' "
+                + "THEN CASE lower(btrim(" + x.get() + " #>> '{}', " + BLANKS + ")) WHEN 'true' THEN TRUE "
+                + "WHEN 'false' THEN FALSE END END";
     }
 
     // Parameters, each cast to its type so both JDBC and the reactive client bind it the same way.
