@@ -4,23 +4,60 @@
 -- tabs, CRs and LFs around `yyyy-MM-dd` (midnight UTC) or `yyyy-MM-ddTHH:mm[:ss[.fraction]]` with `Z` or `±HH:mm`
 -- (fractions beyond microseconds dropped). NULL when it is not one or names no real moment (month 13, February 30,
 -- hour 24, year 0, an offset beyond ±15:59): never an error, so a filter can read any stored string.
-CREATE FUNCTION filter_instant(s TEXT) RETURNS TIMESTAMPTZ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+-- PL/pgSQL because its simple expressions are cheap per call (about 5 µs here), where a SQL function that cannot be
+-- inlined costs 150 µs or more a call, and regexp_match with this many groups near a millisecond.
+CREATE FUNCTION filter_instant(s TEXT) RETURNS TIMESTAMPTZ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path FROM CURRENT AS $$
-    SELECT CASE
-        WHEN m IS NULL THEN NULL
-        WHEN m[1]::int < 1 OR m[2]::int < 1 OR m[2]::int > 12 OR m[3]::int < 1 THEN NULL
-        -- Only now is make_date safe to call (CASE arms are tried in order).
-        WHEN m[3]::int > extract(DAY FROM make_date(m[1]::int, m[2]::int, 1) + interval '1 month - 1 day') THEN NULL
-        WHEN m[4] IS NULL THEN make_date(m[1]::int, m[2]::int, m[3]::int)::timestamp AT TIME ZONE 'UTC'
-        WHEN m[5]::int > 23 OR m[6]::int > 59 OR coalesce(m[8]::int, 0) > 59 OR coalesce(m[13]::int, 0) > 15
-            OR coalesce(m[14]::int, 0) > 59 THEN NULL
-        ELSE make_timestamp(m[1]::int, m[2]::int, m[3]::int, m[5]::int, m[6]::int, 0) AT TIME ZONE 'UTC'
-            + (coalesce(m[8]::int, 0) * 1000000 + coalesce(rpad(substr(m[10], 1, 6), 6, '0')::int, 0))
-              * interval '1 microsecond'
-            - (CASE m[12] WHEN '-' THEN -1 ELSE 1 END) * (coalesce(m[13]::int, 0) * 60 + coalesce(m[14]::int, 0))
-              * interval '1 minute'
-    END
-    FROM (SELECT CASE WHEN char_length(s) <= 64 THEN regexp_match(s,
-        '^[ \t\r\n]*([0-9]{4})-([0-9]{2})-([0-9]{2})([Tt]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.([0-9]{1,9}))?)?([Zz]|([+-])([0-9]{2}):([0-9]{2})))?[ \t\r\n]*$'
-        ) END AS m) AS parsed
+DECLARE
+    t      TEXT;
+    y      INT;
+    mo     INT;
+    d      INT;
+    h      INT;
+    mi     INT;
+    sec    INT := 0;
+    micros INT := 0;
+    off    INT := 0;
+    rest   TEXT;
+BEGIN
+    IF char_length(s) > 64 OR s !~ ('^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            || '([Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?[ \t\r\n]*$') THEN
+        RETURN NULL;
+    END IF;
+    -- The shape is right: every field now stands at a fixed place.
+    t := btrim(s, E' \t\r\n');
+    y := substr(t, 1, 4)::int;
+    mo := substr(t, 6, 2)::int;
+    d := substr(t, 9, 2)::int;
+    IF y < 1 OR mo < 1 OR mo > 12 OR d < 1 OR d > extract(DAY FROM make_date(y, mo, 1) + interval '1 month - 1 day') THEN
+        RETURN NULL;
+    END IF;
+    IF length(t) = 10 THEN
+        RETURN make_date(y, mo, d)::timestamp AT TIME ZONE 'UTC';
+    END IF;
+    h := substr(t, 12, 2)::int;
+    mi := substr(t, 15, 2)::int;
+    IF upper(right(t, 1)) = 'Z' THEN
+        rest := substr(t, 17, length(t) - 17);
+    ELSE
+        IF substr(right(t, 5), 1, 2)::int > 15 OR substr(right(t, 5), 4, 2)::int > 59 THEN
+            RETURN NULL;
+        END IF;
+        off := (substr(right(t, 5), 1, 2)::int * 60 + substr(right(t, 5), 4, 2)::int)
+            * CASE WHEN left(right(t, 6), 1) = '-' THEN -1 ELSE 1 END;
+        rest := substr(t, 17, length(t) - 22);
+    END IF;
+    -- rest: empty, or ":ss", or ":ss.fraction".
+    IF rest <> '' THEN
+        sec := substr(rest, 2, 2)::int;
+        IF length(rest) > 3 THEN
+            micros := rpad(substr(rest, 5, 6), 6, '0')::int;
+        END IF;
+    END IF;
+    IF h > 23 OR mi > 59 OR sec > 59 THEN
+        RETURN NULL;
+    END IF;
+    RETURN make_timestamp(y, mo, d, h, mi, 0) AT TIME ZONE 'UTC'
+        + ((sec * 1000000 + micros)::bigint - off * 60000000::bigint) * interval '1 microsecond';
+END
 $$;

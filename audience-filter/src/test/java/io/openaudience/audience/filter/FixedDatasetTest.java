@@ -58,6 +58,7 @@ class FixedDatasetTest {
     @BeforeAll
     static void seed() throws Exception {
         db = TestDb.connect();
+        TestDb.reset(db, COMPANY);
         people = people();
         TestDb.definitions(db, COMPANY, APP, DEFINITIONS);
         TestDb.people(db, COMPANY, APP, people);

@@ -36,6 +36,16 @@ final class TestDb {
         return Infra.connect();
     }
 
+    /** Removes a company's people, values, stats and definitions (a test database may be reused: TEST_JDBC_URL). */
+    static void reset(Connection c, String company) throws SQLException {
+        for (String table : new String[]{"user_attribute", "person_event_stats", "app_user", "attribute_definition"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audience." + table + " WHERE company_id = ?")) {
+                ps.setString(1, company);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     /** Writes definitions (id → slug, type wire name) of one tenant. */
     static void definitions(Connection c, String company, String application,
                             Collection<FilterContext.Definition> definitions) throws SQLException {
@@ -118,6 +128,8 @@ final class TestDb {
             }
             ps.executeBatch();
         }
+        // Plans as on a live database, where autovacuum has analysed the tables.
+        c.createStatement().execute("ANALYZE audience.app_user, audience.user_attribute, audience.person_event_stats");
     }
 
     private static void setInstant(PreparedStatement ps, int i, Instant at) throws SQLException {
