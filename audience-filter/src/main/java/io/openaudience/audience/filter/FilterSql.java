@@ -5,6 +5,7 @@ import io.openaudience.audience.filter.Filter.Span;
 import io.openaudience.audience.filter.Filter.Test;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,6 +25,8 @@ public final class FilterSql {
     private static final String SCALAR_TYPES = "('string', 'number', 'boolean')";
     private static final String NUMBER_RE = literal(Values.NUMBER_RE);
     private static final String BLANKS = "E' \\t\\r\\n'";
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
 
     private final FilterContext context;
     private final Params params;
@@ -96,7 +99,7 @@ public final class FilterSql {
         if (test instanceof Filter.Text t && column.kind() == Filter.PersonColumn.Kind.TEXT) {
             return textTest(c, t);
         }
-        return compare(c, test);
+        return column.kind() == Filter.PersonColumn.Kind.NUMBER ? wholeNumbers(c, test) : compare(c, test);
     }
 
     /**
@@ -107,9 +110,12 @@ public final class FilterSql {
         if (test instanceof Filter.Defined) {
             return "jsonb_typeof(" + value.get() + ") <> 'null'";
         }
+        // COALESCE(…, FALSE) selects the same elements, but the planner estimates it at 50% instead of 0.5%: it then
+        // costs the array subquery (run only for arrays) at a fiftieth per row, and no longer prefers a nested loop
+        // over other tables to a scan of app_user (measured: 1.1 s → 0.43 s on 200,000 people).
         String e = "fe" + ++aliases;
         return "CASE jsonb_typeof(" + value.get() + ") WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements("
-                + value.get() + ") AS " + e + "(v) WHERE " + element(() -> e + ".v", test) + ") ELSE "
+                + value.get() + ") AS " + e + "(v) WHERE COALESCE(" + element(() -> e + ".v", test) + ", FALSE)) ELSE "
                 + element(value, test) + " END";
     }
 
@@ -213,6 +219,49 @@ public final class FilterSql {
         throw new IllegalArgumentException("not a number or time test: " + test);
     }
 
+    /**
+     * A number test on a bigint column, as bigint bounds ({@code > 2.5} is {@code >= 3}) so that the planner can use
+     * the column's statistics (a numeric cast of the column would hide them); bounds past the bigint range make the
+     * test constant.
+     */
+    private String wholeNumbers(String x, Test test) {
+        BigDecimal low;
+        BigDecimal high;
+        if (test instanceof Filter.NumberRange r) {
+            low = r.low().setScale(0, RoundingMode.CEILING);
+            high = r.high().setScale(0, RoundingMode.FLOOR);
+        } else {
+            Filter.Number n = (Filter.Number) test;
+            BigDecimal v = n.value();
+            BigDecimal floor = v.setScale(0, RoundingMode.FLOOR);
+            BigDecimal ceiling = v.setScale(0, RoundingMode.CEILING);
+            low = switch (n.op()) {
+                case EQ, GTE -> ceiling;
+                case GT -> floor.add(BigDecimal.ONE);
+                case LT, LTE -> null;
+            };
+            high = switch (n.op()) {
+                case EQ, LTE -> floor;
+                case LT -> ceiling.subtract(BigDecimal.ONE);
+                case GT, GTE -> null;
+            };
+        }
+        if (low != null && high != null && low.compareTo(high) > 0
+                || low != null && low.compareTo(LONG_MAX) > 0 || high != null && high.compareTo(LONG_MIN) < 0) {
+            return "FALSE";
+        }
+        String atLeast = low == null || low.compareTo(LONG_MIN) <= 0 ? null : x + " >= " + whole(low);
+        String atMost = high == null || high.compareTo(LONG_MAX) >= 0 ? null : x + " <= " + whole(high);
+        if (atLeast == null && atMost == null) {
+            return x + " IS NOT NULL";
+        }
+        return atLeast == null ? atMost : atMost == null ? atLeast : atLeast + " AND " + atMost;
+    }
+
+    private String whole(BigDecimal value) {
+        return "CAST(CAST(" + params.bind(value) + " AS numeric) AS bigint)";
+    }
+
     private static String operator(Cmp cmp) {
         return switch (cmp) {
             case EQ -> "=";
@@ -248,7 +297,7 @@ public final class FilterSql {
             // Whether someone with no such events (count 0) passes decides between "has a row that passes" and "has
             // no row that fails".
             boolean zeroPasses = passesAtZero(test) != negated;
-            String t = compare(s + ".count", test);
+            String t = wholeNumbers(s + ".count", test);
             String rowTest = zeroPasses == negated ? t : "NOT (" + t + ")";
             return (zeroPasses ? "NOT " : "") + from + " AND " + rowTest + ")";
         }
