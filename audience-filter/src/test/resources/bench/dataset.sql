@@ -13,7 +13,8 @@ SELECT 'bench', 'app', 'u' || i, 'user' || i || '@example.com', 'Person ' || i,
        jsonb_build_object(
            'plan', (ARRAY['free', 'free', 'free', 'pro', 'team', 'enterprise'])[1 + (random() * 5)::int],
            'age', 18 + (random() * 60)::int,
-           'city', (ARRAY['London', 'Paris', 'Mumbai', 'New York', 'Berlin', 'Tokyo', 'Lagos', 'Lima'])[1 + (random() * 7)::int],
+           'city', (ARRAY['London', 'Paris', 'Mumbai', 'New York', 'Berlin', 'Tokyo', 'Lagos', 'Lima'])
+               [1 + (random() * 7)::int],
            'signup', to_char(now() - random() * interval '1000 days', 'YYYY-MM-DD'),
            'tags', jsonb_build_array('t' || (random() * 20)::int, 't' || (random() * 20)::int),
            'score', round((random() * 100)::numeric, 2)),

@@ -37,7 +37,8 @@ BEGIN
     y := substr(t, 1, 4)::int;
     mo := substr(t, 6, 2)::int;
     d := substr(t, 9, 2)::int;
-    IF y < 1 OR mo < 1 OR mo > 12 OR d < 1 OR d > extract(DAY FROM make_date(y, mo, 1) + interval '1 month - 1 day') THEN
+    IF y < 1 OR mo < 1 OR mo > 12 OR d < 1
+            OR d > extract(DAY FROM make_date(y, mo, 1) + interval '1 month - 1 day') THEN
         RETURN NULL;
     END IF;
     IF length(t) = 10 THEN

@@ -153,7 +153,7 @@ public sealed interface Filter {
     record Loose(String text, BigDecimal number, Span date) implements Test {
     }
 
-    /** Fynd {@code in}: the value passes one of {@code options}, each an equality ({@link Text}, {@link Number}, …). */
+    /** Fynd {@code in}: the value passes one of {@code options}, each an equality ({@link Text}, {@link Number}…). */
     record OneOf(List<Test> options) implements Test {
         public OneOf {
             options = List.copyOf(options);

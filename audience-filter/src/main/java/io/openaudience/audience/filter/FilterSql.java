@@ -76,9 +76,10 @@ public final class FilterSql {
         }
         if (source instanceof Filter.Attribute attribute) {
             String a = "fa" + ++aliases;
-            String exists = "EXISTS (SELECT 1 FROM audience.user_attribute " + a + " WHERE " + a + ".user_pk = u.id AND "
-                    + a + ".definition_id = CAST(" + params.bind(attribute.definitionId()) + " AS bpchar) AND "
-                    + json(() -> a + ".value", test) + ")";
+            // definition_id is CHAR(24): compared as bpchar, not text, so that its index serves.
+            String exists = "EXISTS (SELECT 1 FROM audience.user_attribute " + a + " WHERE " + a
+                    + ".user_pk = u.id AND " + a + ".definition_id = CAST(" + params.bind(attribute.definitionId())
+                    + " AS bpchar) AND " + json(() -> a + ".value", test) + ")";
             return leaf.negated() ? "NOT " + exists : exists;
         }
         String positive;
@@ -361,7 +362,7 @@ public final class FilterSql {
         return "CAST(" + params.bind(value) + " AS boolean)";
     }
 
-    /** A regular expression of {@link Values} as an E'' literal (the same text whatever standard_conforming_strings). */
+    /** A regular expression of {@link Values} as an E'' literal (read alike whatever standard_conforming_strings). */
     private static String literal(String regex) {
         return "E'" + regex.replace("\\", "\\\\").replace("'", "''") + "'";
     }

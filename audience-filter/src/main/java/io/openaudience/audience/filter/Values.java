@@ -20,10 +20,12 @@ final class Values {
     /** Longest string that may read as a number or a date. */
     static final int MAX_READ_LENGTH = 64;
     /** A plain decimal number between optional spaces, tabs, CRs and LFs; digits are ASCII only. */
-    static final String NUMBER_RE = "^[ \\t\\r\\n]*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?[ \\t\\r\\n]*$";
+    static final String NUMBER_RE = "^[ \\t\\r\\n]*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?"
+            + "[ \\t\\r\\n]*$";
     /** {@code yyyy-MM-dd}, optionally {@code THH:mm[:ss[.fraction]]} with {@code Z} or {@code ±HH:mm}. */
     static final String DATE_RE = "^[ \\t\\r\\n]*([0-9]{4})-([0-9]{2})-([0-9]{2})"
-            + "([Tt]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\\.([0-9]{1,9}))?)?([Zz]|([+-])([0-9]{2}):([0-9]{2})))?[ \\t\\r\\n]*$";
+            + "([Tt]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\\.([0-9]{1,9}))?)?([Zz]|([+-])([0-9]{2}):([0-9]{2})))?"
+            + "[ \\t\\r\\n]*$";
     private static final Pattern NUMBER = Pattern.compile(NUMBER_RE);
     private static final Pattern DATE = Pattern.compile(DATE_RE);
     /** Filter numbers must fit PostgreSQL's numeric with room to spare. */

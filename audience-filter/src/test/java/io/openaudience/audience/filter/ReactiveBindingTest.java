@@ -49,7 +49,8 @@ class ReactiveBindingTest {
         URI uri = URI.create(Infra.jdbcUrl().substring("jdbc:".length()));
         vertx = Vertx.vertx();
         pg = PgConnection.connect(vertx, new PgConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
-                        .setDatabase(uri.getPath().substring(1)).setUser(Infra.dbUser()).setPassword(Infra.dbPassword()))
+                        .setDatabase(uri.getPath().substring(1)).setUser(Infra.dbUser())
+                        .setPassword(Infra.dbPassword()))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
