@@ -20,12 +20,16 @@ DECLARE
     off    INT := 0;
     rest   TEXT;
 BEGIN
-    -- The common form first (JavaScript's toISOString(), the dates AttributeRules stores), checked without a regular
-    -- expression: 1 to 2 µs instead of 5 to 10.
+    -- The common forms first (JavaScript's toISOString() and the dates AttributeRules stores; a date alone), checked
+    -- without a regular expression: 1 to 2 µs instead of 5 to 10.
     IF s LIKE '____-__-__T__:__:__.___Z' AND translate(s, '0123456789', '') = '--T::.Z' THEN
         IF left(s, 4) <> '0000' AND substr(s, 6, 2) BETWEEN '01' AND '12' AND substr(s, 9, 2) BETWEEN '01' AND '28'
                 AND substr(s, 12, 2) <= '23' AND substr(s, 15, 2) <= '59' AND substr(s, 18, 2) <= '59' THEN
             RETURN s::timestamptz;
+        END IF;
+    ELSIF s LIKE '____-__-__' AND translate(s, '0123456789', '') = '--' THEN
+        IF left(s, 4) <> '0000' AND substr(s, 6, 2) BETWEEN '01' AND '12' AND substr(s, 9, 2) BETWEEN '01' AND '28' THEN
+            RETURN (s || 'T00:00:00Z')::timestamptz;
         END IF;
     END IF;
     IF char_length(s) > 64 OR s !~ ('^[ \t\r\n]*[0-9]{4}-[0-9]{2}-[0-9]{2}'
@@ -70,3 +74,8 @@ BEGIN
         + ((sec * 1000000 + micros)::bigint - off * 60000000::bigint) * interval '1 microsecond';
 END
 $$;
+
+-- GoSquared `last.seen` filters ("seen in the last 7 days") read a range of it instead of every person of the
+-- application, and the people list's default order (last.seen:desc) can walk it. One more index entry when a visit
+-- moves last_seen_at (those updates already touch a row a visit anyway). Measured in audience-filter/README.md.
+CREATE INDEX app_user_last_seen_idx ON app_user (company_id, application_id, last_seen_at);

@@ -132,6 +132,11 @@ public sealed interface Filter {
 
     /** The value read as a number lies in {@code [low, high]}. */
     record NumberRange(BigDecimal low, BigDecimal high) implements Test {
+        public NumberRange {
+            if (low.compareTo(high) > 0) {
+                throw new IllegalArgumentException("empty range " + low + " > " + high);
+            }
+        }
     }
 
     /** The value read as an instant compared with {@code value}. */
@@ -140,6 +145,11 @@ public sealed interface Filter {
 
     /** The value read as an instant lies between the start of {@code low} and the end of {@code high}. */
     record TimeRange(Span low, Span high) implements Test {
+        public TimeRange {
+            if (low.from().isAfter(high.to())) {
+                throw new IllegalArgumentException("empty range " + low.from() + " > " + high.to());
+            }
+        }
     }
 
     /** The value read as a boolean (JSON true/false, or the strings "true"/"false") equals {@code value}. */
@@ -169,6 +179,11 @@ public sealed interface Filter {
      * whole UTC day. {@code =} is "within", {@code >} "after the end", {@code <} "before the start".
      */
     record Span(Instant from, Instant to) implements When {
+        public Span {
+            if (from.isAfter(to)) {
+                throw new IllegalArgumentException("empty span " + from + " > " + to);
+            }
+        }
     }
 
     /** Now minus {@code number} {@code unit}s (GoSquared {@code direction: "past"}), resolved when compiled. */

@@ -100,7 +100,7 @@ public final class FilterSql {
         if (test instanceof Filter.Text t && column.kind() == Filter.PersonColumn.Kind.TEXT) {
             return textTest(c, t);
         }
-        return column.kind() == Filter.PersonColumn.Kind.NUMBER ? wholeNumbers(c, test) : compare(c, test);
+        return column.kind() == Filter.PersonColumn.Kind.NUMBER ? wholeNumbers(c, test) : compare(c, test, false);
     }
 
     /**
@@ -126,10 +126,10 @@ public final class FilterSql {
             return textTest(textOf(x), t);
         }
         if (test instanceof Filter.Number || test instanceof Filter.NumberRange) {
-            return compare(numberOf(x), test);
+            return compare(numberOf(x), test, true);
         }
         if (test instanceof Filter.Time || test instanceof Filter.TimeRange) {
-            return compare(instantOf(x), test);
+            return compare(instantOf(x), test, true);
         }
         if (test instanceof Filter.Bool b) {
             return boolOf(x) + " = " + bool(b.value());
@@ -141,7 +141,7 @@ public final class FilterSql {
                 sql.append(" OR ").append(numberOf(x)).append(" = ").append(number(loose.number()));
             }
             if (loose.date() != null) {
-                sql.append(" OR ").append(compare(instantOf(x), new Filter.Time(Cmp.EQ, loose.date())));
+                sql.append(" OR ").append(compare(instantOf(x), new Filter.Time(Cmp.EQ, loose.date()), true));
             }
             return sql.append(")").toString();
         }
@@ -176,7 +176,7 @@ public final class FilterSql {
             // Read the instant once, not once per option.
             String i = "fi" + ++aliases;
             String value = "EXISTS (SELECT 1 FROM (SELECT " + instantOf(x) + " AS t) AS " + i + " WHERE ";
-            options.forEach(o -> list.add(compare(i + ".t", o)));
+            options.forEach(o -> list.add(compare(i + ".t", o, false)));
             return value + String.join(" OR ", list) + ")";
         }
         options.forEach(o -> list.add(element(x, o)));
@@ -195,22 +195,27 @@ public final class FilterSql {
         };
     }
 
-    /** A number or time test on an expression of type numeric or timestamptz. */
-    private String compare(String x, Test test) {
+    /**
+     * A number or time test on an expression of type numeric or timestamptz. A range test on a {@code computed}
+     * expression (a reading of JSON) is a range containment, which computes it once where BETWEEN would twice; on a
+     * column it stays BETWEEN, which an index can serve. (The expression comes first: placeholders bind in order.)
+     */
+    private String compare(String x, Test test, boolean computed) {
         if (test instanceof Filter.Number n) {
             return x + " " + operator(n.op()) + " " + number(n.value());
         }
         if (test instanceof Filter.NumberRange r) {
-            return x + " BETWEEN " + number(r.low()) + " AND " + number(r.high());
+            return computed ? x + " <@ numrange(" + number(r.low()) + ", " + number(r.high()) + ", '[]')"
+                    : x + " BETWEEN " + number(r.low()) + " AND " + number(r.high());
         }
         if (test instanceof Filter.TimeRange r) {
-            return x + " BETWEEN " + instant(r.low().from()) + " AND " + instant(r.high().to());
+            return between(x, r.low().from(), r.high().to(), computed);
         }
         if (test instanceof Filter.Time t) {
             Span s = span(t.value());
             return switch (t.op()) {
                 case EQ -> s.from().equals(s.to()) ? x + " = " + instant(s.from())
-                        : x + " BETWEEN " + instant(s.from()) + " AND " + instant(s.to());
+                        : between(x, s.from(), s.to(), computed);
                 case GT -> x + " > " + instant(s.to());
                 case GTE -> x + " >= " + instant(s.from());
                 case LT -> x + " < " + instant(s.from());
@@ -218,6 +223,11 @@ public final class FilterSql {
             };
         }
         throw new IllegalArgumentException("not a number or time test: " + test);
+    }
+
+    private String between(String x, Instant from, Instant to, boolean computed) {
+        return computed ? x + " <@ tstzrange(" + instant(from) + ", " + instant(to) + ", '[]')"
+                : x + " BETWEEN " + instant(from) + " AND " + instant(to);
     }
 
     /**
@@ -303,7 +313,7 @@ public final class FilterSql {
             return (zeroPasses ? "NOT " : "") + from + " AND " + rowTest + ")";
         }
         String at = s + (event.field() == Filter.EventField.FIRST ? ".first_at" : ".last_at");
-        return (negated ? "NOT " : "") + from + " AND " + compare(at, test) + ")";
+        return (negated ? "NOT " : "") + from + " AND " + compare(at, test, false) + ")";
     }
 
     private static boolean passesAtZero(Test test) {
