@@ -35,16 +35,8 @@ class RandomFiltersTest {
     static final String COMPANY = "random-co";
     static final String APP = "app-" + SEED;
 
-    static final List<FilterContext.Definition> DEFINITIONS = List.of(
-            new FilterContext.Definition("a00000000000000000000001", "plan", AttributeType.STRING),
-            new FilterContext.Definition("a00000000000000000000002", "level", AttributeType.NUMBER),
-            new FilterContext.Definition("a00000000000000000000003", "vip", AttributeType.BOOLEAN),
-            new FilterContext.Definition("a00000000000000000000004", "birthday", AttributeType.DATE),
-            new FilterContext.Definition("a00000000000000000000005", "scores", AttributeType.NUMBER_ARRAY),
-            new FilterContext.Definition("a00000000000000000000006", "tags", AttributeType.STRING_ARRAY),
-            new FilterContext.Definition("a00000000000000000000007", "secret", AttributeType.ENCRYPTED_STRING),
-            new FilterContext.Definition("a00000000000000000000008", "codes", AttributeType.ENCRYPTED_NUMBER_ARRAY),
-            new FilterContext.Definition("a00000000000000000000009", RandomData.HOSTILE, AttributeType.STRING));
+    /** Every attribute type, encrypted ones too, and a slug made of SQL. */
+    static final List<FilterContext.Definition> DEFINITIONS = definitions('a');
     static final FilterContext CONTEXT = FilterContext.of(COMPANY, APP, DEFINITIONS, NOW);
 
     static Connection db;
@@ -56,11 +48,23 @@ class RandomFiltersTest {
         TestDb.reset(db, COMPANY);
         RandomData data = new RandomData(new Random(SEED), NOW);
         people = data.people(300, "p", DEFINITIONS);
-        TestDb.definitions(db, COMPANY, APP, DEFINITIONS.stream()
-                .map(d -> new FilterContext.Definition(d.id() + "", d.slug(), d.type())).toList());
+        TestDb.definitions(db, COMPANY, APP, DEFINITIONS);
         TestDb.people(db, COMPANY, APP, people);
         // Another application of the same company with people alike: never selected.
         TestDb.people(db, COMPANY, APP + "-other", data.people(40, "q", DEFINITIONS));
+    }
+
+    /** The definitions of a test application, their ids starting with {@code prefix} (ids are global). */
+    static List<FilterContext.Definition> definitions(char prefix) {
+        String[] slugsAndTypes = {"plan", "string", "level", "number", "vip", "boolean", "birthday", "date", "scores",
+            "number_array", "tags", "string_array", "secret", "encrypted_string", "codes", "encrypted_number_array",
+            RandomData.HOSTILE, "string"};
+        List<FilterContext.Definition> definitions = new ArrayList<>();
+        for (int i = 0; i < slugsAndTypes.length; i += 2) {
+            definitions.add(new FilterContext.Definition(prefix + String.format("%023d", i / 2 + 1), slugsAndTypes[i],
+                    AttributeType.of(slugsAndTypes[i + 1]).orElseThrow()));
+        }
+        return definitions;
     }
 
     @AfterAll
@@ -79,29 +83,28 @@ class RandomFiltersTest {
         }
     }
 
+    /** One dialect's cases: the JSON of one case, and its parse. */
+    interface Dialect {
+        JsonNode generate(RandomData data);
+
+        Filter parse(JsonNode json, RandomData data) throws FilterException;
+    }
+
     @Test
     void goSquaredFiltersAgreeWithTheEvaluator() throws Exception {
-        RandomData data = new RandomData(new Random(SEED + 1), NOW);
-        Tally tally = new Tally();
-        for (int i = 0; i < CASES; i++) {
-            ArrayNode filters = RandomData.NODES.arrayNode();
-            int n = data.chance(0.7) ? 1 : 1 + data.r.nextInt(3);
-            for (int j = 0; j < n; j++) {
-                filters.add(data.goSquared(people, DEFINITIONS));
-            }
-            Filter filter;
-            try {
-                filter = GoSquaredFilters.parse(filters, CONTEXT);
-            } catch (FilterException e) {
-                assertTrue(e.path().startsWith("filters["), e.getMessage());
-                if (Boolean.getBoolean("filter.show")) {
-                    System.out.println("REFUSED " + e.getMessage());
+        Tally tally = run(SEED + 1, "filters[", new Dialect() {
+            public JsonNode generate(RandomData data) {
+                ArrayNode filters = RandomData.NODES.arrayNode();
+                for (int j = data.chance(0.7) ? 1 : 1 + data.r.nextInt(3); j > 0; j--) {
+                    filters.add(data.goSquared(people, DEFINITIONS));
                 }
-                tally.invalid++;
-                continue;
+                return filters;
             }
-            agree(filter, filters, tally);
-        }
+
+            public Filter parse(JsonNode json, RandomData data) throws FilterException {
+                return GoSquaredFilters.parse(json, CONTEXT);
+            }
+        });
         System.out.println("GoSquared filters: " + tally.summary());
         assertTrue(tally.valid > CASES * 6 / 10 && tally.invalid > CASES / 50 && tally.someButNotAll > CASES / 4,
                 tally.summary());
@@ -109,31 +112,45 @@ class RandomFiltersTest {
 
     @Test
     void fyndConditionsAgreeWithTheEvaluator() throws Exception {
-        RandomData data = new RandomData(new Random(SEED + 2), NOW);
+        Tally tally = run(SEED + 2, "conditions[", new Dialect() {
+            public JsonNode generate(RandomData data) {
+                ArrayNode conditions = RandomData.NODES.arrayNode();
+                for (int j = data.chance(0.6) ? 1 : 1 + data.r.nextInt(3); j > 0; j--) {
+                    conditions.add(data.fynd(people, DEFINITIONS));
+                }
+                return conditions;
+            }
+
+            public Filter parse(JsonNode json, RandomData data) throws FilterException {
+                String type = data.chance(0.02) ? "xor" : data.chance(0.5) ? "and" : "or";
+                return FyndConditions.parse(json, RandomData.NODES.textNode(type), CONTEXT);
+            }
+        });
+        System.out.println("Fynd conditions: " + tally.summary());
+        assertTrue(tally.valid > CASES / 2 && tally.invalid > CASES / 50 && tally.someButNotAll > CASES / 4,
+                tally.summary());
+    }
+
+    /** Generates and checks {@link #CASES} cases; a refusal must name a path under {@code prefix} (or "type"). */
+    private static Tally run(long seed, String prefix, Dialect dialect) {
+        RandomData data = new RandomData(new Random(seed), NOW);
         Tally tally = new Tally();
         for (int i = 0; i < CASES; i++) {
-            ArrayNode conditions = RandomData.NODES.arrayNode();
-            int n = data.chance(0.6) ? 1 : 1 + data.r.nextInt(3);
-            for (int j = 0; j < n; j++) {
-                conditions.add(data.fynd(people, DEFINITIONS));
-            }
-            JsonNode type = RandomData.NODES.textNode(data.chance(0.02) ? "xor" : data.chance(0.5) ? "and" : "or");
+            JsonNode json = dialect.generate(data);
             Filter filter;
             try {
-                filter = FyndConditions.parse(conditions, type, CONTEXT);
+                filter = dialect.parse(json, data);
             } catch (FilterException e) {
-                assertTrue(e.path().startsWith("conditions[") || e.path().equals("type"), e.getMessage());
+                assertTrue(e.path().startsWith(prefix) || e.path().equals("type"), e.getMessage());
                 if (Boolean.getBoolean("filter.show")) {
                     System.out.println("REFUSED " + e.getMessage());
                 }
                 tally.invalid++;
                 continue;
             }
-            agree(filter, conditions, tally);
+            agree(filter, json, tally);
         }
-        System.out.println("Fynd conditions: " + tally.summary());
-        assertTrue(tally.valid > CASES / 2 && tally.invalid > CASES / 50 && tally.someButNotAll > CASES / 4,
-                tally.summary());
+        return tally;
     }
 
     /** Trees the APIs do not build (OR of ANDs, both dialects mixed, IN lists over properties) compile right too. */

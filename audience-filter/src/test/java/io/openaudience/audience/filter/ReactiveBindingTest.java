@@ -32,8 +32,8 @@ class ReactiveBindingTest {
 
     static final String COMPANY = "reactive-co";
     static final String APP = "app";
-    static final FilterContext CONTEXT = FilterContext.of(COMPANY, APP, RandomFiltersTest.DEFINITIONS,
-            RandomFiltersTest.NOW);
+    static final List<FilterContext.Definition> DEFINITIONS = RandomFiltersTest.definitions('c');
+    static final FilterContext CONTEXT = FilterContext.of(COMPANY, APP, DEFINITIONS, RandomFiltersTest.NOW);
 
     static Connection db;
     static List<Person> people;
@@ -44,7 +44,8 @@ class ReactiveBindingTest {
     static void seed() throws Exception {
         db = TestDb.connect();
         TestDb.reset(db, COMPANY);
-        people = new RandomData(new Random(7), RandomFiltersTest.NOW).people(120, "r", RandomFiltersTest.DEFINITIONS);
+        TestDb.definitions(db, COMPANY, APP, DEFINITIONS);
+        people = new RandomData(new Random(7), RandomFiltersTest.NOW).people(120, "r", DEFINITIONS);
         TestDb.people(db, COMPANY, APP, people);
         URI uri = URI.create(Infra.jdbcUrl().substring("jdbc:".length()));
         vertx = Vertx.vertx();
@@ -71,10 +72,10 @@ class ReactiveBindingTest {
             Filter filter;
             try {
                 if (data.chance(0.5)) {
-                    json.add(data.goSquared(people, RandomFiltersTest.DEFINITIONS));
+                    json.add(data.goSquared(people, DEFINITIONS));
                     filter = GoSquaredFilters.parse(json, CONTEXT);
                 } else {
-                    json.add(data.fynd(people, RandomFiltersTest.DEFINITIONS));
+                    json.add(data.fynd(people, DEFINITIONS));
                     filter = FyndConditions.parse(json, null, CONTEXT);
                 }
             } catch (FilterException e) {
