@@ -75,6 +75,121 @@ BEGIN
 END
 $$;
 
+-- The elements of a JSON array as the filter engine reads them (audience-filter/README.md, "Reading a value"), for the
+-- tests "one element passes", written `value op ANY (readings)`; elements that do not read so are left out, anything
+-- but an array has none. Functions, not a subquery over jsonb_array_elements, because a correlated subquery keeps a
+-- scan out of parallel plans; they run only for array values (scalars are tested inline). Loops over `v -> i` keep to
+-- PL/pgSQL's cheap simple expressions.
+
+-- Lower-cased text of the string, number and boolean elements.
+CREATE FUNCTION filter_texts(v JSONB) RETURNS TEXT[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path FROM CURRENT AS $$
+DECLARE
+    found TEXT[] := '{}';
+    e     JSONB;
+BEGIN
+    IF jsonb_typeof(v) <> 'array' THEN
+        RETURN found;
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+        e := v -> i;
+        IF jsonb_typeof(e) IN ('string', 'number', 'boolean') THEN
+            found := found || lower(e #>> '{}');
+        END IF;
+    END LOOP;
+    RETURN found;
+END
+$$;
+
+-- Whether one element's text (case-insensitive) equals / contains / starts / ends with `value` (op: equals,
+-- contains, starts, ends).
+CREATE FUNCTION filter_text_any(v JSONB, op TEXT, value TEXT) RETURNS BOOLEAN LANGUAGE plpgsql IMMUTABLE STRICT
+    PARALLEL SAFE SET search_path FROM CURRENT AS $$
+DECLARE
+    wanted TEXT := lower(value);
+    t      TEXT;
+BEGIN
+    FOREACH t IN ARRAY filter_texts(v) LOOP
+        IF op = 'equals' AND t = wanted OR op = 'contains' AND strpos(t, wanted) > 0
+                OR op = 'starts' AND starts_with(t, wanted) OR op = 'ends' AND starts_with(reverse(t), reverse(wanted)) THEN
+            RETURN TRUE;
+        END IF;
+    END LOOP;
+    RETURN FALSE;
+END
+$$;
+
+-- Numbers: JSON numbers, and strings of at most 64 characters that are plain decimals (Values.NUMBER_RE).
+CREATE FUNCTION filter_numbers(v JSONB) RETURNS NUMERIC[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path FROM CURRENT AS $$
+DECLARE
+    found NUMERIC[] := '{}';
+    e     JSONB;
+BEGIN
+    IF jsonb_typeof(v) <> 'array' THEN
+        RETURN found;
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+        e := v -> i;
+        IF jsonb_typeof(e) = 'number' THEN
+            found := found || e::numeric;
+        ELSIF jsonb_typeof(e) = 'string' AND char_length(e #>> '{}') <= 64
+                AND (e #>> '{}') ~ '^[ \t\r\n]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?[ \t\r\n]*$' THEN
+            found := found || (e #>> '{}')::numeric;
+        END IF;
+    END LOOP;
+    RETURN found;
+END
+$$;
+
+-- Instants of the string elements (filter_instant).
+CREATE FUNCTION filter_instants(v JSONB) RETURNS TIMESTAMPTZ[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path FROM CURRENT AS $$
+DECLARE
+    found TIMESTAMPTZ[] := '{}';
+    at    TIMESTAMPTZ;
+BEGIN
+    IF jsonb_typeof(v) <> 'array' THEN
+        RETURN found;
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+        IF jsonb_typeof(v -> i) = 'string' THEN
+            at := filter_instant(v ->> i);
+            IF at IS NOT NULL THEN
+                found := found || at;
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN found;
+END
+$$;
+
+-- Booleans: JSON true/false, and the strings true/false in any case between spaces, tabs, CRs and LFs.
+CREATE FUNCTION filter_bools(v JSONB) RETURNS BOOLEAN[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path FROM CURRENT AS $$
+DECLARE
+    found BOOLEAN[] := '{}';
+    e     JSONB;
+    t     TEXT;
+BEGIN
+    IF jsonb_typeof(v) <> 'array' THEN
+        RETURN found;
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+        e := v -> i;
+        IF jsonb_typeof(e) = 'boolean' THEN
+            found := found || e::boolean;
+        ELSIF jsonb_typeof(e) = 'string' THEN
+            t := lower(btrim(e #>> '{}', E' \t\r\n'));
+            IF t IN ('true', 'false') THEN
+                found := found || (t = 'true');
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN found;
+END
+$$;
+
 -- GoSquared `last.seen` filters ("seen in the last 7 days") read a range of it instead of every person of the
 -- application, and the people list's default order (last.seen:desc) can walk it. One more index entry when a visit
 -- moves last_seen_at (those updates already touch a row a visit anyway). Measured in audience-filter/README.md.
