@@ -107,12 +107,21 @@ CREATE FUNCTION filter_text_any(v JSONB, op TEXT, value TEXT) RETURNS BOOLEAN LA
     PARALLEL SAFE SET search_path FROM CURRENT AS $$
 DECLARE
     wanted TEXT := lower(value);
+    e      JSONB;
     t      TEXT;
 BEGIN
-    FOREACH t IN ARRAY filter_texts(v) LOOP
-        IF op = 'equals' AND t = wanted OR op = 'contains' AND strpos(t, wanted) > 0
-                OR op = 'starts' AND starts_with(t, wanted) OR op = 'ends' AND starts_with(reverse(t), reverse(wanted)) THEN
-            RETURN TRUE;
+    IF jsonb_typeof(v) <> 'array' THEN
+        RETURN FALSE;
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+        e := v -> i;
+        IF jsonb_typeof(e) IN ('string', 'number', 'boolean') THEN
+            t := lower(e #>> '{}');
+            IF op = 'equals' AND t = wanted OR op = 'contains' AND strpos(t, wanted) > 0
+                    OR op = 'starts' AND starts_with(t, wanted) OR op = 'ends' AND starts_with(reverse(t), reverse(wanted))
+                    THEN
+                RETURN TRUE;
+            END IF;
         END IF;
     END LOOP;
     RETURN FALSE;

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RandomFiltersTest {
 
     static final long SEED = Long.getLong("filter.seed", 20_250_601L);
-    static final int CASES = Integer.getInteger("filter.cases", 2500);
+    static final int CASES = Integer.getInteger("filter.cases", 4000);
     static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
     static final String COMPANY = "random-co";
     static final String APP = "app-" + SEED;
