@@ -57,8 +57,7 @@ class FixedDatasetTest {
 
     @BeforeAll
     static void seed() throws Exception {
-        db = TestDb.connect();
-        TestDb.reset(db, COMPANY);
+        db = TestDb.fresh(COMPANY);
         people = people();
         TestDb.definitions(db, COMPANY, APP, DEFINITIONS);
         TestDb.people(db, COMPANY, APP, people);

@@ -41,8 +41,7 @@ class InjectionTest {
         String company = "inject-co";
         String app = "app";
         String definitionId = "b00000000000000000000001";
-        try (Connection db = TestDb.connect()) {
-            TestDb.reset(db, company);
+        try (Connection db = TestDb.fresh(company)) {
             FilterContext.Definition definition = new FilterContext.Definition(definitionId, "s" + HOSTILE[0],
                     AttributeType.STRING);
             TestDb.definitions(db, company, app, List.of(definition));

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,8 +45,7 @@ class RandomFiltersTest {
 
     @BeforeAll
     static void seed() throws Exception {
-        db = TestDb.connect();
-        TestDb.reset(db, COMPANY);
+        db = TestDb.fresh(COMPANY);
         RandomData data = new RandomData(new Random(SEED), NOW);
         people = data.people(300, "p", DEFINITIONS);
         TestDb.definitions(db, COMPANY, APP, DEFINITIONS);
@@ -83,63 +83,47 @@ class RandomFiltersTest {
         }
     }
 
-    /** One dialect's cases: the JSON of one case, and its parse. */
-    interface Dialect {
-        JsonNode generate(RandomData data);
-
+    /** How one dialect parses the JSON of a case. */
+    interface Parse {
         Filter parse(JsonNode json, RandomData data) throws FilterException;
     }
 
     @Test
-    void goSquaredFiltersAgreeWithTheEvaluator() throws Exception {
-        Tally tally = run(SEED + 1, "filters[", new Dialect() {
-            public JsonNode generate(RandomData data) {
-                ArrayNode filters = RandomData.NODES.arrayNode();
-                for (int j = data.chance(0.7) ? 1 : 1 + data.r.nextInt(3); j > 0; j--) {
-                    filters.add(data.goSquared(people, DEFINITIONS));
-                }
-                return filters;
-            }
-
-            public Filter parse(JsonNode json, RandomData data) throws FilterException {
-                return GoSquaredFilters.parse(json, CONTEXT);
-            }
-        });
+    void goSquaredFiltersAgreeWithTheEvaluator() {
+        Tally tally = run(SEED + 1, "filters[", 0.7, data -> data.goSquared(people, DEFINITIONS),
+                (json, data) -> GoSquaredFilters.parse(json, CONTEXT));
         System.out.println("GoSquared filters: " + tally.summary());
         assertTrue(tally.valid > CASES * 6 / 10 && tally.invalid > CASES / 50 && tally.someButNotAll > CASES / 4,
                 tally.summary());
     }
 
     @Test
-    void fyndConditionsAgreeWithTheEvaluator() throws Exception {
-        Tally tally = run(SEED + 2, "conditions[", new Dialect() {
-            public JsonNode generate(RandomData data) {
-                ArrayNode conditions = RandomData.NODES.arrayNode();
-                for (int j = data.chance(0.6) ? 1 : 1 + data.r.nextInt(3); j > 0; j--) {
-                    conditions.add(data.fynd(people, DEFINITIONS));
-                }
-                return conditions;
-            }
-
-            public Filter parse(JsonNode json, RandomData data) throws FilterException {
-                String type = data.chance(0.02) ? "xor" : data.chance(0.5) ? "and" : "or";
-                return FyndConditions.parse(json, RandomData.NODES.textNode(type), CONTEXT);
-            }
+    void fyndConditionsAgreeWithTheEvaluator() {
+        Tally tally = run(SEED + 2, "conditions[", 0.6, data -> data.fynd(people, DEFINITIONS), (json, data) -> {
+            String type = data.chance(0.02) ? "xor" : data.chance(0.5) ? "and" : "or";
+            return FyndConditions.parse(json, RandomData.NODES.textNode(type), CONTEXT);
         });
         System.out.println("Fynd conditions: " + tally.summary());
         assertTrue(tally.valid > CASES / 2 && tally.invalid > CASES / 50 && tally.someButNotAll > CASES / 4,
                 tally.summary());
     }
 
-    /** Generates and checks {@link #CASES} cases; a refusal must name a path under {@code prefix} (or "type"). */
-    private static Tally run(long seed, String prefix, Dialect dialect) {
+    /**
+     * Checks {@link #CASES} lists of 1 to 3 generated items ({@code single}: the share of one-item lists); a refusal
+     * must name a path under {@code prefix} (or "type").
+     */
+    private static Tally run(long seed, String prefix, double single, Function<RandomData, JsonNode> item,
+                             Parse parse) {
         RandomData data = new RandomData(new Random(seed), NOW);
         Tally tally = new Tally();
         for (int i = 0; i < CASES; i++) {
-            JsonNode json = dialect.generate(data);
+            ArrayNode json = RandomData.NODES.arrayNode();
+            for (int j = data.chance(single) ? 1 : 1 + data.r.nextInt(3); j > 0; j--) {
+                json.add(item.apply(data));
+            }
             Filter filter;
             try {
-                filter = dialect.parse(json, data);
+                filter = parse.parse(json, data);
             } catch (FilterException e) {
                 assertTrue(e.path().startsWith(prefix) || e.path().equals("type"), e.getMessage());
                 if (Boolean.getBoolean("filter.show")) {

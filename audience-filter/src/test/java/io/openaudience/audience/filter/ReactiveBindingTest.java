@@ -42,8 +42,7 @@ class ReactiveBindingTest {
 
     @BeforeAll
     static void seed() throws Exception {
-        db = TestDb.connect();
-        TestDb.reset(db, COMPANY);
+        db = TestDb.fresh(COMPANY);
         TestDb.definitions(db, COMPANY, APP, DEFINITIONS);
         people = new RandomData(new Random(7), RandomFiltersTest.NOW).people(120, "r", DEFINITIONS);
         TestDb.people(db, COMPANY, APP, people);

@@ -36,6 +36,13 @@ final class TestDb {
         return Infra.connect();
     }
 
+    /** A connection to the schema with the company's rows removed. */
+    static Connection fresh(String company) throws SQLException {
+        Connection c = connect();
+        reset(c, company);
+        return c;
+    }
+
     /** Removes a company's people, values, stats and definitions (a test database may be reused: TEST_JDBC_URL). */
     static void reset(Connection c, String company) throws SQLException {
         for (String table : new String[]{"user_attribute", "person_event_stats", "app_user", "attribute_definition"}) {
