@@ -15,6 +15,7 @@ import io.openaudience.common.audience.ObjectIds;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.error.FieldError;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.common.text.TextRules;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -75,12 +76,18 @@ public class UserFilterService {
             long offset = (long) (request.pageNo() - 1) * request.pageSize();
             return people.count(filter, context, request.contact())
                     .chain(total -> people.page(filter, context, request.contact(), request.pageSize(), offset)
-                            .chain(page -> (request.definitionIds() == null ? Uni.createFrom().<List<AttributeRow>>nullItem()
-                                    : people.attributes(tenant, page.stream().map(PersonRow::pk).toList(),
-                                            request.definitionIds()))
+                            .chain(page -> values(tenant, page, request.definitionIds())
                                     .map(values -> new FilteredPage(page, values, request.pageNo(),
                                             request.pageSize(), total))));
         });
+    }
+
+    /** The people's values of the requested definitions; null when none were requested. */
+    private Uni<List<AttributeRow>> values(Tenant tenant, List<PersonRow> page, List<String> definitionIds) {
+        if (definitionIds == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return people.attributes(tenant, page.stream().map(PersonRow::pk).toList(), definitionIds);
     }
 
     private static Request read(JsonNode body) {
@@ -102,8 +109,10 @@ public class UserFilterService {
         int pageSize = whole(q.get(sdk ? "limit" : "page_size"), at + (sdk ? "limit" : "page_size"),
                 DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, errors);
         String email = text(q.get("email"), at + "email", errors);
-        if (email != null && email.length() > Contacts.MAX_EMAIL_LENGTH) {
-            errors.add(FieldError.of(at + "email", "at most " + Contacts.MAX_EMAIL_LENGTH + " characters"));
+        String emailProblem = email == null ? null : TextRules.singleLineProblem(email, Contacts.MAX_EMAIL_LENGTH);
+        if (emailProblem != null) {
+            errors.add(FieldError.of(at + "email", emailProblem));
+            email = null;
         }
         String phone = text(q.get("phone"), at + "phone", errors);
         String digits = phone == null ? null : phone.replaceAll("[^0-9]", "");
