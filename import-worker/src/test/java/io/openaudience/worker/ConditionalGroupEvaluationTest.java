@@ -331,7 +331,8 @@ class ConditionalGroupEvaluationTest {
         assertEquals("failed", failed.get("status"));
         assertTrue(((String) failed.get("failure_reason")).contains("conditions[0].user_attribute_definition_id"),
                 (String) failed.get("failure_reason"));
-        assertTrue(((String) failed.get("failure_reason")).contains("encrypted"), (String) failed.get("failure_reason"));
+        String reason = (String) failed.get("failure_reason");
+        assertTrue(reason.contains("encrypted"), reason);
     }
 
     /**

@@ -49,8 +49,9 @@ public record FilteredUserView(@JsonProperty("user_id") String userId,
     private static JsonNode phoneNumbers(JsonNode phones) {
         if (phones instanceof ArrayNode list) {
             for (JsonNode phone : list) {
-                if (phone instanceof ObjectNode o && o.hasNonNull("country_code") && !o.get("country_code").isTextual()) {
-                    o.put("country_code", o.get("country_code").asText());
+                JsonNode code = phone.get("country_code");
+                if (phone instanceof ObjectNode o && code != null && !code.isNull() && !code.isTextual()) {
+                    o.put("country_code", code.asText());
                 }
             }
         }

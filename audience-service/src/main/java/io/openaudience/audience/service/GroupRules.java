@@ -147,7 +147,7 @@ public final class GroupRules {
         }
     }
 
-    /** {@code conditions} and {@code conditions_type} belong to conditional groups: on a bulk group they are a problem. */
+    /** {@code conditions} and {@code conditions_type} belong to conditional groups: on a bulk group, a problem. */
     public static void noConditions(JsonNode conditions, JsonNode conditionsType, List<FieldError> errors) {
         if (conditions != null && !conditions.isNull() && !(conditions.isArray() && conditions.isEmpty())) {
             errors.add(FieldError.of("conditions", "conditions belong to conditional groups (type: conditional)"));

@@ -17,6 +17,7 @@ import io.openaudience.common.error.FieldError;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.common.text.TextRules;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -74,20 +75,21 @@ public class UserFilterService {
                 throw ApiException.badRequest(field + ": " + e.reason(), List.of(FieldError.of(field, e.reason())));
             }
             long offset = (long) (request.pageNo() - 1) * request.pageSize();
-            return people.count(filter, context, request.contact())
-                    .chain(total -> people.page(filter, context, request.contact(), request.pageSize(), offset)
-                            .chain(page -> values(tenant, page, request.definitionIds())
+            return people.snapshot(db -> people.count(db, filter, context, request.contact())
+                    .chain(total -> people.page(db, filter, context, request.contact(), request.pageSize(), offset)
+                            .chain(page -> values(db, tenant, page, request.definitionIds())
                                     .map(values -> new FilteredPage(page, values, request.pageNo(),
-                                            request.pageSize(), total))));
+                                            request.pageSize(), total)))));
         });
     }
 
     /** The people's values of the requested definitions; null when none were requested. */
-    private Uni<List<AttributeRow>> values(Tenant tenant, List<PersonRow> page, List<String> definitionIds) {
+    private Uni<List<AttributeRow>> values(SqlConnection db, Tenant tenant, List<PersonRow> page,
+                                           List<String> definitionIds) {
         if (definitionIds == null) {
             return Uni.createFrom().nullItem();
         }
-        return people.attributes(tenant, page.stream().map(PersonRow::pk).toList(), definitionIds);
+        return people.attributes(db, tenant, page.stream().map(PersonRow::pk).toList(), definitionIds);
     }
 
     private static Request read(JsonNode body) {

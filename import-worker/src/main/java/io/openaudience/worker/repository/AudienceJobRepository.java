@@ -19,9 +19,10 @@ import java.util.Optional;
  * The audience job row's life cycle as the worker sees it ({@code audience.job}, qualified: the worker's connections
  * default to the segments schema), with the group status that follows it (CONTRACT §3): claiming a group job sets the
  * group {@code in_progress}, its end {@code completed} or {@code failed} with {@code error_count} (both only while the
- * job is the group's {@code last_job_id}) and recounts {@code total_users}. A group has at most one unfinished import
- * or update (audience-service's intake guarantees it); recounts ({@code group_refresh}) run beside them and do not count
- * against the tenant's cap.
+ * job is the group's {@code last_job_id}) and recounts {@code total_users}. A group has at most one unfinished import,
+ * update or evaluation (audience-service's intake guarantees it); refreshes ({@code group_refresh}) run beside them and
+ * do not count against the tenant's cap (a conditional group's refresh evaluates it, waiting for any evaluation of the
+ * group in progress: {@link GroupEvaluationRepository}).
  */
 @ApplicationScoped
 public class AudienceJobRepository {
