@@ -278,7 +278,8 @@ public class UserGroupService {
     }
 
     private Uni<UserGroup> update(Tenant tenant, String actor, String ref, Changes changes) {
-        String[] busyField = {changes.members() == null ? "conditions" : changes.members().field()};
+        // A bulk group's member change names its field; a conditional group refuses one, so its job is conditions'.
+        String busyField = changes.members() == null ? "conditions" : changes.members().field();
         return intake.committed(() -> groups.findByRefForUpdate(tenant, ref)
                         .onItem().ifNull().failWith(UserGroupService::notFound)
                         .call(group -> changes.name() == null || changes.name().equals(group.name)
@@ -289,9 +290,7 @@ public class UserGroupService {
                                 apply(group, changes);
                                 return Panache.getSession().chain(s -> s.flush());
                             }
-                            String field = job == JobType.GROUP_EVALUATE ? "conditions" : changes.members().field();
-                            busyField[0] = field;
-                            return requireNoWriter(tenant, group, field).chain(() -> {
+                            return requireNoWriter(tenant, group, busyField).chain(() -> {
                                 apply(group, changes);
                                 String jobId = JobIntake.newJobId();
                                 markPending(group, jobId);
@@ -310,7 +309,7 @@ public class UserGroupService {
                 .onFailure(e -> UniqueViolations.is(e, NAME_UNIQUE))
                 .transform(e -> duplicateName(changes.name()))
                 .onFailure(e -> UniqueViolations.is(e, ONE_WRITER))
-                .transform(e -> ApiException.conflict(busyField[0],
+                .transform(e -> ApiException.conflict(busyField,
                         "the group's members are being changed by another job; try again when it has finished"));
     }
 
