@@ -31,7 +31,7 @@ public final class Persons {
     public static ObjectNode full(PersonRow r, MomentFormat dates) {
         ObjectNode p = NODES.objectNode();
         p.put("id", r.userId());
-        p.put("name", displayName(r));
+        p.put("name", r.name());
         p.put("email", primaryEmail(r.emails()));
         putIfPresent(p, "first_name", r.firstName());
         putIfPresent(p, "last_name", r.lastName());
@@ -106,16 +106,6 @@ public final class Persons {
             return null;
         }
         return value.isValueNode() ? value.asText() : value.toString();
-    }
-
-    /** The stored name, else first and last name joined, else null. */
-    private static String displayName(PersonRow r) {
-        if (r.name() != null) {
-            return r.name();
-        }
-        String joined = ((r.firstName() == null ? "" : r.firstName()) + " "
-                + (r.lastName() == null ? "" : r.lastName())).strip();
-        return joined.isEmpty() ? null : joined;
     }
 
     /** The primary entry's {@code email} of the stored list (the UserSummary shape), or null. */
