@@ -4,6 +4,7 @@ import io.openaudience.audience.config.GoSquaredConfig;
 import io.openaudience.common.security.Tenant;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,8 +28,13 @@ public class FeedLinks {
 
     private final SecretKeySpec key;
 
+    @Inject
     public FeedLinks(GoSquaredConfig config) {
-        this.key = key(config.feed().secret().orElse(""));
+        this(config.feed().secret().orElse(""));
+    }
+
+    FeedLinks(String secret) {
+        this.key = key(secret);
     }
 
     /** The key of a secret; throws {@link IllegalStateException} naming the setting when it is unusable. */
