@@ -48,7 +48,8 @@ async function step(what, call) {
 }
 /** A client call (node-style callback) as a promise of its answer; rejects with the client's error. */
 function call(fn) {
-    return new Promise((resolve, reject) => fn((err, body) => (err ? reject(Object.assign(err, { body })) : resolve(body))));
+    return new Promise((resolve, reject) => fn((err, body) => (err ? reject(Object.assign(err, { body }))
+        : resolve(body))));
 }
 /** Deep equality of JSON values, whatever the order of object keys (PostgreSQL's jsonb orders them its own way). */
 const canonical = (v) => Array.isArray(v) ? v.map(canonical) : v && typeof v === "object"

@@ -42,8 +42,8 @@ public class SmartGroupRepository implements PanacheRepositoryBase<SmartGroup, S
     public Uni<Boolean> insertIfFree(SmartGroup g) {
         return getSession().chain(session -> session.createNativeQuery(
                         "INSERT INTO audience.smart_group (id, company_id, application_id, slug, name, filters, prefs, "
-                                + "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, CAST(CAST(?6 AS text) AS jsonb), "
-                                + "CAST(CAST(?7 AS text) AS jsonb), ?8, ?8) "
+                                + "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                + "CAST(CAST(?6 AS text) AS jsonb), CAST(CAST(?7 AS text) AS jsonb), ?8, ?8) "
                                 + "ON CONFLICT (company_id, application_id, slug) DO NOTHING")
                 .setParameter(1, g.id)
                 .setParameter(2, g.companyId)

@@ -67,9 +67,10 @@ public class TrackingRepository {
     /** Writes the merged profile. */
     public Uni<Void> update(SqlClient client, Profile p) {
         return client.preparedQuery("""
-                        UPDATE audience.app_user SET name = $2, first_name = $3, last_name = $4, emails = $5::text::jsonb,
-                            email_key = $6, phone_numbers = $7::text::jsonb, phone_key = $8, signed_up_at = $9,
-                            profile = $10::text::jsonb, properties = $11::text::jsonb, updated_at = now()
+                        UPDATE audience.app_user SET name = $2, first_name = $3, last_name = $4,
+                            emails = $5::text::jsonb, email_key = $6, phone_numbers = $7::text::jsonb, phone_key = $8,
+                            signed_up_at = $9, profile = $10::text::jsonb, properties = $11::text::jsonb,
+                            updated_at = now()
                         WHERE id = $1""")
                 .execute(Tuple.from(Arrays.asList(p.id(), p.name(), p.firstName(), p.lastName(), p.emails(),
                         p.emailKey(), p.phones(), p.phoneKey(), p.signedUpAt(), p.profile(), p.properties())))

@@ -66,8 +66,8 @@ public class SmartGroupResource {
             description = "`{name, filters, prefs?}`. `filters` (ANDed): `{key: \"property\", path, operator, value}` "
                     + "or `{key: \"event\", name, field: count|first|last, operator, value}`; operators `= != contains "
                     + "!contains starts ends > < >< defined !defined`; relative dates `{operator, direction: \"past\", "
-                    + "number, period: days|hours}`. The id is the slugified name (`-1`, `-2` … when taken) and never "
-                    + "changes.")
+                    + "number, period: days|hours}`. The id is the slugified name (`-1`, `-2` … when taken) and "
+                    + "never changes.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "group",
             value = "{\"name\":\"Active pro users\",\"filters\":[{\"key\":\"property\",\"path\":\"custom.plan\","
                     + "\"operator\":\"=\",\"value\":\"pro\"},{\"key\":\"property\",\"path\":\"last.seen\","

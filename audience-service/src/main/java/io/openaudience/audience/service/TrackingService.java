@@ -39,8 +39,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * GoSquared's tracking intake ({@code /tracking/v1/identify|properties|event}, API.md §3), as the {@code gosquared} npm
- * client sends it. {@code properties}: the reserved ones ({@code email, name, first_name, last_name, phone,
+ * GoSquared's tracking intake ({@code /tracking/v1/identify|properties|event}, API.md §3), as the {@code gosquared}
+ * npm client sends it. {@code properties}: the reserved ones ({@code email, name, first_name, last_name, phone,
  * created_at} and the other profile fields) set the person's columns, every other key (top level or under
  * {@code custom}) merges into {@code custom} key by key, {@code null} removing it; a custom key that is the slug of
  * an attribute definition of the application is that attribute's value (checked by {@link AttributeRules}, sealed when

@@ -62,7 +62,8 @@ class PeopleListTest {
 
     @Test
     void pagesFollowLastSeenDescendingWithAnExactCardinality() throws Exception {
-        assertEquals(List.of("n01", "n02", "n03", "n04", "n05", "n06", "n07", "n08", "n09", "n10"), ids(page(Map.of())));
+        assertEquals(List.of("n01", "n02", "n03", "n04", "n05", "n06", "n07", "n08", "n09", "n10"),
+                ids(page(Map.of())));
         assertEquals(12, page(Map.of()).get("cardinality").asInt());
         assertEquals(List.of("n11", "n12"), ids(page(Map.of("limit", "10,10"))));
         assertEquals(List.of("n01", "n02", "n03"), ids(page(Map.of("limit", "3"))));

@@ -55,7 +55,8 @@ class SmartGroupOperatorsTest {
         t.fynd().body("{\"name\":\"Score\",\"slug\":\"score\",\"description\":\"\",\"type\":\"number\"}")
                 .post(prefix + "/user_attribute/definition").then().statusCode(201);
         t.identify("p1", "{\"id\":\"p1\",\"name\":\"Ann Lee\",\"email\":\"ann@alpha.com\",\"created_at\":"
-                + "\"2026-01-10T00:00:00Z\",\"plan\":\"pro\",\"age\":34,\"signup\":\"2026-01-10\",\"tags\":[\"a\",\"b\"],"
+                + "\"2026-01-10T00:00:00Z\",\"plan\":\"pro\",\"age\":34,\"signup\":\"2026-01-10\","
+                + "\"tags\":[\"a\",\"b\"],"
                 + "\"custom\":{\"tier\":\"gold\",\"score\":10}}");
         t.identify("p2", "{\"id\":\"p2\",\"name\":\"Bob\",\"email\":\"bob@beta.org\",\"created_at\":\"2025-06-01\","
                 + "\"plan\":\"free\",\"age\":41,\"signup\":\"2025-12-24\",\"tier\":\"silver\"}");
@@ -177,8 +178,8 @@ class SmartGroupOperatorsTest {
     }
 
     private static String relative(String path, String operator, int number, String period) {
-        return "{\"key\":\"property\",\"path\":\"" + path + "\",\"operator\":\"" + operator + "\",\"direction\":\"past\","
-                + "\"number\":" + number + ",\"period\":\"" + period + "\"}";
+        return "{\"key\":\"property\",\"path\":\"" + path + "\",\"operator\":\"" + operator + "\","
+                + "\"direction\":\"past\",\"number\":" + number + ",\"period\":\"" + period + "\"}";
     }
 
     private static String e(String name, String field, String operator, String value) {

@@ -26,7 +26,8 @@ class SmartGroupResourceTest {
     @Test
     void aGroupIsCreatedWithItsSlugAsIdAndItsLinks() {
         GoSquaredFixtures t = new GoSquaredFixtures();
-        String filters = "[{\"key\":\"property\",\"path\":\"email\",\"operator\":\"contains\",\"value\":\"GoSquared\"}]";
+        String filters = "[{\"key\":\"property\",\"path\":\"email\",\"operator\":\"contains\","
+                + "\"value\":\"GoSquared\"}]";
         t.gs().body("{\"name\":\"  VIP Customers \",\"filters\":" + filters + "}").post(GROUPS)
                 .then().statusCode(201)
                 .header("Location", endsWith("/people/v1/smartgroups/vip-customers"))
@@ -133,7 +134,8 @@ class SmartGroupResourceTest {
                 Map.entry(filters("{\"key\":\"property\",\"path\":\"emial\",\"operator\":\"=\",\"value\":\"a\"}"),
                         "filters[0].path: unknown path \"emial\""),
                 Map.entry(filters("{\"key\":\"property\",\"path\":\"last.seen\",\"operator\":\">\",\"direction\":"
-                        + "\"past\",\"number\":3,\"period\":\"weeks\"}"), "filters[0].period: unknown period \"weeks\""),
+                        + "\"past\",\"number\":3,\"period\":\"weeks\"}"),
+                        "filters[0].period: unknown period \"weeks\""),
                 Map.entry(filters("{\"key\":\"person\",\"path\":\"email\",\"operator\":\"=\",\"value\":\"a\"}"),
                         "filters[0].key"),
                 Map.entry(filters("{\"key\":\"event\",\"name\":\"pageview\",\"field\":\"middle\",\"operator\":\">\","
