@@ -120,12 +120,6 @@ public class ErrorMappers {
         if (status >= 500) {
             return internal(e, uri, request);
         }
-        // A body the JSON reader could not parse arrives wrapped; answer it as the parse error it is.
-        for (Throwable cause = e.getCause(); cause != null && status == 400; cause = cause.getCause()) {
-            if (cause instanceof JsonProcessingException json) {
-                return json(json, uri, request);
-            }
-        }
         String message = switch (status) {
             case 404 -> "not found";
             case 405 -> "method not allowed";
