@@ -94,9 +94,9 @@ public class TrackingResource {
             + "empty JSON body (clients send their empty-bodied calls so), answers {success: true} when the key is "
             + "good and writes nothing: GET is safe; tracking data goes in a POST.")
     @APIResponse(responseCode = "200", description = "{success: true}")
-    public Success check() {
+    public Uni<Success> check() {
         tenant.tenant();
-        return Success.OK;
+        return Uni.createFrom().item(Success.OK);
     }
 
     /** GoSquared's {@code {success: true}}. */
