@@ -71,18 +71,30 @@ public class TenancyFilter {
     }
 
     static Tenant applicationTenant(JsonWebToken jwt, String companyId, String applicationId) {
-        Object company = unwrap(jwt.getClaim(Claims.COMPANY_ID));
-        if (company == null || !String.valueOf(company).equals(companyId)) {
+        if (!companyId.equals(company(jwt))) {
             throw ApiException.forbidden("the token may not use company " + companyId);
         }
-        Object applications = jwt.getClaim(Claims.APPLICATIONS);
-        if (applications != null && !strings(applications).contains(applicationId)) {
+        List<String> applications = applications(jwt);
+        if (applications != null && !applications.contains(applicationId)) {
             throw ApiException.forbidden("the token may not use application " + applicationId);
         }
         return Tenant.application(companyId, applicationId);
     }
 
-    private static JsonWebToken token(SecurityIdentity identity) {
+    /** The token's {@code company_id} claim as text, or null. */
+    public static String company(JsonWebToken jwt) {
+        Object company = unwrap(jwt.getClaim(Claims.COMPANY_ID));
+        return company == null ? null : String.valueOf(company);
+    }
+
+    /** The applications the token's {@code applications} claim lists, or null when it has no such claim (all). */
+    public static List<String> applications(JsonWebToken jwt) {
+        Object applications = jwt.getClaim(Claims.APPLICATIONS);
+        return applications == null ? null : strings(applications);
+    }
+
+    /** The request's bearer token; 401 when there is none or it is not a JWT. */
+    public static JsonWebToken token(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             throw new UnauthorizedException();
         }

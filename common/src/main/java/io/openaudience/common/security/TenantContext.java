@@ -3,13 +3,17 @@ package io.openaudience.common.security;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.enterprise.context.RequestScoped;
 
-/** Holds the tenant the {@link TenancyFilter} established for the current request. */
+/** Holds the tenant the request's authentication filter established for the current request. */
 @RequestScoped
 public class TenantContext {
 
     private Tenant tenant;
 
-    void set(Tenant tenant) {
+    /**
+     * Sets the request's checked tenant; called only by the filters that authenticate a family's requests (this
+     * package's {@link TenancyFilter}, audience-service's GoSquared key filter).
+     */
+    public void set(Tenant tenant) {
         this.tenant = tenant;
     }
 
