@@ -16,7 +16,14 @@ STATE="${STATE:-/tmp/openaudience-bench-audience}"
 # Heap of both services: what deploy/local/stack gives them. Extra JVM options (e.g. a JFR recording) per service.
 SERVICE_XMX="${SERVICE_XMX:-256m}"
 WORKER_JAVA_OPTS="${WORKER_JAVA_OPTS:-}"
+# WORKER_TIMINGS=1: the worker logs every batch statement's time (DEBUG of its Sql helper); import.sh sums them.
+if [[ "${WORKER_TIMINGS:-0}" == 1 ]]; then
+    WORKER_JAVA_OPTS+=" -Dquarkus.log.category.\"io.openaudience.worker.repository.Sql\".level=DEBUG"
+fi
 AUDIENCE_JAVA_OPTS="${AUDIENCE_JAVA_OPTS:-}"
+# The built services (quarkus-app folders); point one elsewhere to measure another build in the same machine state.
+WORKER_APP="${WORKER_APP:-$REPO/import-worker/target/quarkus-app}"
+AUDIENCE_APP="${AUDIENCE_APP:-$REPO/audience-service/target/quarkus-app}"
 # DEV-ONLY key ring of encrypted attribute values, the one deploy/local/stack passes to both services.
 DEV_ENCRYPTION_KEYS=dev1:udNXOHpi6NWK22+jnevnb9n5h1ZCTftFe8YfAHEc7/c=
 COMPANY=7001
@@ -48,9 +55,10 @@ build_services() {
     (cd "$REPO" && ./mvnw -B -q -ntp package -DskipTests -pl import-worker,audience-service -am)
 }
 
-# Runs a service jar with the environment deploy/local/stack gives it, on the bench's ports: service PORT PIDNAME OPTS.
+# Runs a service with the environment deploy/local/stack gives it, on the bench's ports: run_service APP_DIR PORT
+# PIDNAME JAVA_OPTS.
 run_service() {
-    local module="$1" port="$2" name="$3" opts="$4"
+    local app="$1" port="$2" name="$3" opts="$4"
     # shellcheck disable=SC2086
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
@@ -59,7 +67,7 @@ run_service() {
         AUDIENCE_ENCRYPTION_KEYS="$DEV_ENCRYPTION_KEYS" AUDIENCE_ENCRYPTION_ACTIVE_KEY=dev1 \
         IMPORT_WORKER_FETCH_ALLOWED_HOSTS=127.0.0.1 \
         HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-        nohup java "-Xmx$SERVICE_XMX" $opts -jar "$REPO/$module/target/quarkus-app/quarkus-run.jar" \
+        nohup java "-Xmx$SERVICE_XMX" $opts -jar "$app/quarkus-run.jar" \
         >>"$STATE/$name.log" 2>&1 </dev/null &
     echo $! >"$STATE/$name.pid"
     wait_http "http://127.0.0.1:$port/q/health/ready" 180 || { tail -40 "$STATE/$name.log" >&2; return 1; }
@@ -70,10 +78,10 @@ run_service() {
 start_services() {
     psql_app -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS audience CASCADE" >/dev/null
     migrate_segments
-    run_service audience-service "$AUDIENCE_PORT" audience "$AUDIENCE_JAVA_OPTS"
+    run_service "$AUDIENCE_APP" "$AUDIENCE_PORT" audience "$AUDIENCE_JAVA_OPTS"
     # The job must reach the worker through Kafka: keep the sweeper off queued jobs for the duration of the run.
     IMPORT_WORKER_QUEUED_GRACE="${IMPORT_WORKER_QUEUED_GRACE:-10m}" \
-        run_service import-worker "$WORKER_PORT" worker "$WORKER_JAVA_OPTS"
+        run_service "$WORKER_APP" "$WORKER_PORT" worker "$WORKER_JAVA_OPTS"
 }
 
 # A tiny static server for the group CSVs (file_url), on 127.0.0.1 only.

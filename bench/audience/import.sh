@@ -7,7 +7,7 @@
 # and writing people, members and rejected rows -> group `completed` (polled every 100 ms).
 # Alone: starts its own PostgreSQL (15504), Kafka (19094/19095), audience-service (18182), import-worker (18185) and
 # file server (18186), stops them on exit. ROWS=3000000 for the memory check.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ROWS="${ROWS:-1000000}"
 WARM_ROWS="${WARM_ROWS:-20000}"
@@ -89,6 +89,8 @@ bench_import() {
     # End to end.
     local load_before g result e2e_ms t0 t1 t2
     load_before="$(load_now)"
+    local log_from
+    log_from=$(($(wc -l <"$STATE/worker.log") + 1))
     t0="$(now_ms)"
     g="$(post_group "$APP_BIG" "$BIG_GROUP_NAME" "members-$ROWS.csv")"
     t1="$(now_ms)"
@@ -118,6 +120,12 @@ bench_import() {
     echo "ratio end-to-end / COPY (rows/s): $(ratio "$copy_ms" "$e2e_ms")   targets: >= 60000 rows/s and >= 0.50"
     echo "import-worker peak RSS (VmHWM, -Xmx$SERVICE_XMX): ${rss_worker_warm} MiB after the $WARM_ROWS-row warm-up, ${rss_worker_big} MiB after $ROWS rows"
     echo "audience-service peak RSS (VmHWM, -Xmx$SERVICE_XMX): ${rss_audience_warm} MiB after the warm-up, ${rss_audience_big} MiB after $ROWS rows"
+    if [[ "${WORKER_TIMINGS:-0}" == 1 ]]; then
+        echo "worker statement times summed over the batches of both writers (ms, count, statement):"
+        tail -n +"$log_from" "$STATE/worker.log" | sed -nE 's/.*\) +([0-9]+) ms  (.{1,50}).*/\1\t\2/p' \
+            | awk -F'\t' '{ s[$2] += $1; n[$2]++ } END { for (k in s) printf "  %8d %4d  %s\n", s[k], n[k], k }' \
+            | sort -rn
+    fi
     local ok=1
     [[ "$gstatus" == completed && "$jstatus" == completed_with_errors && "$total" == "$ROWS" ]] || ok=0
     [[ "$succeeded" == "$expected_ok" && "$failed" == "$expected_errors" && "$error_count" == "$expected_errors" ]] || ok=0

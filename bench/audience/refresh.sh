@@ -4,11 +4,9 @@
 # PostgreSQL that looks every 2 ms). Baseline, same run: the recount's own SQL (the count of the group's members, as
 # the worker's statement counts them) timed by psql. Target: < 1 s from the 202 to the new refreshed_at.
 # Alone: starts everything as import.sh does and seeds the group by SQL (MEMBERS, default 1,000,000).
-. "$(dirname "$0")/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 REFRESHES="${REFRESHES:-5}"
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # refreshed_seen GROUP PREVIOUS: waits (in the database, every 2 ms, each look a fresh snapshot) until the group's
 # total_users_refreshed_at differs from PREVIOUS; prints the epoch milliseconds when it saw it.

@@ -59,6 +59,9 @@ now_ms() { date +%s%3N; }
 rate() { awk -v r="$1" -v ms="$2" 'BEGIN { printf "%.0f", r * 1000 / ms }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+# median: of the numbers on stdin, one a line.
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
 load_now() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # What ran on the machine: the load averages and the five busiest processes over one second (top).
@@ -83,33 +86,54 @@ to_ms() {
         else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'
 }
 
-# bench_wrk URL LUA OUT: a 5 s warm-up, then CONNECTIONS connections for DURATION; prints "req/s p50 p99 non2xx"
-# (the full wrk report stays in OUT). LUA may be empty (plain GETs of URL).
-bench_wrk() {
-    local url="$1" out="$3" rps p50 p99 bad script=()
-    [[ -n "$2" ]] && script=(-s "$2")
-    wrk -t2 -c"$CONNECTIONS" -d5s "${script[@]}" "$url" >/dev/null
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$url" >"$out"
-    rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
-    p50=$(awk '$1 == "50%" {print $2}' "$out" | to_ms)
-    p99=$(awk '$1 == "99%" {print $2}' "$out" | to_ms)
-    bad=$(awk '/Non-2xx/ {print $NF}' "$out")
-    echo "$rps $p50 $p99 ${bad:-0}"
+# CPU time (user + system) in ms: proc_cpu_ms PID of a live process; pg_cpu_ms of the bench's PostgreSQL (the
+# postmaster, the backends it has reaped, and its live ones); child_cpu_ms FILE of a command run by with_cpu.
+CLK_TCK="$(getconf CLK_TCK)"
+proc_cpu_ms() {
+    awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%d\n", ($12 + $13) * 1000 / t }' "/proc/$1/stat"
+}
+pg_cpu_ms() {
+    local pm child total
+    pm="$(cat "$STATE/postgres.pid")"
+    total="$(awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%d", ($12 + $13 + $14 + $15) * 1000 / t }' \
+        "/proc/$pm/stat")"
+    for child in $(pgrep -P "$pm"); do
+        total=$((total + $(proc_cpu_ms "$child" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+# with_cpu FILE COMMAND...: runs the command; its CPU time in ms goes to FILE.
+with_cpu() {
+    local file="$1" rc=0
+    shift
+    ( "$@"; r=$?; times >"$file.times"; exit "$r" ) || rc=$?
+    awk 'NR == 2 { split($1 " " $2, t, /[ms ]+/); printf "%d\n", (t[1] * 60 + t[2] + t[3] * 60 + t[4]) * 1000 }' \
+        "$file.times" >"$file"
+    rm -f "$file.times"
+    return "$rc"
 }
 
-# bench_pgbench SQL DIR [pgbench options...]: a 5 s warm-up, then CONNECTIONS clients (prepared statements) for
-# DURATION; prints "tps p50 p99" from its per-transaction log (latency column in microseconds).
-bench_pgbench() {
-    local sql="$1" dir="$2" tps
-    shift 2
+# wrk_run URL LUA SECONDS OUT: CONNECTIONS connections for SECONDS (LUA may be empty: plain GETs of URL); prints
+# "requests seconds p50_ms p99_ms non2xx client_cpu_ms" (wrk's report stays in OUT).
+wrk_run() {
+    local url="$1" out="$4" script=()
+    [[ -n "$2" ]] && script=(-s "$2")
+    with_cpu "$out.cpu" wrk -t2 -c"$CONNECTIONS" -d"$3s" --latency "${script[@]}" "$url" >"$out"
+    echo "$(awk '/requests in/ { print $1, $4 + 0 }' "$out") $(awk '$1 == "50%" {print $2}' "$out" | to_ms) \
+$(awk '$1 == "99%" {print $2}' "$out" | to_ms) $(awk '/Non-2xx/ {n = $NF} END {print n + 0}' "$out") $(cat "$out.cpu")"
+}
+
+# pgbench_run SQL SECONDS DIR [pgbench options...]: CONNECTIONS clients, prepared statements, for SECONDS; prints
+# "transactions seconds p50_ms p99_ms client_cpu_ms", the latencies from its per-transaction log.
+pgbench_run() {
+    local sql="$1" seconds="$2" dir="$3"
+    shift 3
     mkdir -p "$dir"
     chmod 777 "$dir"
     rm -f "$dir"/pgbench_log.*
-    (cd "$dir" && PGPASSWORD=app pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U app -M prepared -c "$CONNECTIONS" -j 2 \
-        -T 5 "$@" -f "$sql" audience >/dev/null 2>&1)
-    (cd "$dir" && PGPASSWORD=app pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U app -M prepared -c "$CONNECTIONS" -j 2 \
-        -T "${DURATION%s}" -l "$@" -f "$sql" audience >"$dir/out" 2>&1)
-    tps=$(awk '/^tps/ {print $3; exit}' "$dir/out")
-    cat "$dir"/pgbench_log.* | awk '{print $3}' | sort -n | awk -v tps="$tps" '{a[NR]=$1} END {
-        printf "%.0f %.2f %.2f\n", tps, a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}'
+    (cd "$dir" && PGPASSWORD=app with_cpu "$dir/cpu" pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U app -M prepared \
+        -c "$CONNECTIONS" -j 2 -T "$seconds" -l "$@" -f "$sql" audience >"$dir/out" 2>&1)
+    echo "$(awk '/actually processed/ { print $NF }' "$dir/out") $seconds $(cat "$dir"/pgbench_log.* | awk '{ print $3 }' \
+        | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f %.2f", a[int(NR * 0.5)] / 1000, a[int(NR * 0.99)] / 1000 }') \
+$(cat "$dir/cpu")"
 }
