@@ -24,6 +24,17 @@ $(awk '{ print $4 }' "$1" | median) $(awk '{ for (i = 5; i <= 8; i++) c[i] += $i
         END { printf "%d %d %d %d %d", c[5], c[6], c[7], c[8], n }' "$1")"
 }
 
+# jit_cpu_ms PID: CPU time of the JVM's JIT compiler threads.
+jit_cpu_ms() {
+    local t total=0
+    for t in /proc/"$1"/task/*; do
+        if [[ "$(cat "$t/comm" 2>/dev/null)" == C[12]\ Compiler* ]]; then
+            total=$((total + $(awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / t }' "$t/stat")))
+        fi
+    done
+    echo "$total"
+}
+
 bench_members() {
     need_wrk
     need_pgbench
@@ -61,16 +72,18 @@ bench_members() {
     echo "probe: page $(grep -o '"current":[0-9]*' <<<"$probe") of $PAGE_SIZE users; $(wc -l <"$work/cursors") cursors"
 
     local page_url="http://127.0.0.1:$AUDIENCE_PORT/" live_url="http://127.0.0.1:$AUDIENCE_PORT/q/health/live"
-    local lua="$AUDIENCE_BENCH_DIR/members.lua" pid load_before r s0 s1 s2 s3 p0 p1 p2 p3
+    local lua="$AUDIENCE_BENCH_DIR/members.lua" pid load_before r s0 s1 s2 p0 p1 p2
     pid="$(cat "$STATE/audience.pid")"
-    # Warm-up: pools, prepared statements on every connection, and the JIT, which on a loaded machine takes a while
-    # (the compiler threads compete for the cores): 5 s runs until the rate stops rising by more than 10% (at most 8).
-    local last=0 now i
-    for ((i = 1; i <= 8; i++)); do
-        now="$(wrk_run "$page_url" "$lua" 5 "$work/warm" | awk '{ printf "%.0f", $1 / $2 }')"
-        echo "warm-up $i: $now req/s"
-        ((now * 10 <= last * 11)) && break
-        last="$now"
+    # Warm-up: pools, prepared statements on every connection, and the JIT, which on a loaded machine takes long (the
+    # compiler threads compete for the cores): 5 s runs until the JIT compilers took under 5% of the service's CPU in
+    # the last one (at most 12).
+    local i c0 j0 rate jit
+    for ((i = 1; i <= 12; i++)); do
+        c0="$(proc_cpu_ms "$pid")"; j0="$(jit_cpu_ms "$pid")"
+        rate="$(wrk_run "$page_url" "$lua" 5 "$work/warm" | awk '{ printf "%.0f", $1 / $2 }')"
+        jit="$(( ($(jit_cpu_ms "$pid") - j0) * 100 / ($(proc_cpu_ms "$pid") - c0 + 1) ))"
+        echo "warm-up $i: $rate req/s, JIT compilers $jit% of the service's CPU"
+        ((jit < 5)) && break
     done
     pgbench_run "$work/page.sql" 5 "$work/pgbench" "${pgargs[@]}" >/dev/null
     wrk_run "$live_url" "" 5 "$work/warm" >/dev/null
