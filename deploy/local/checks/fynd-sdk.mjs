@@ -1,6 +1,7 @@
 // Drives Fynd's own JavaScript SDK (@gofynd/fdk-client-javascript, unmodified) against audience-service on the local
 // stack: every platform `user` call the SDK has for an endpoint of API.md §2, with the SDK's strict response check on
-// (its Joi models must accept our answers), plus the group import through file_url and the worker.
+// (its Joi models must accept our answers), plus the group import through file_url and the worker, and a conditional
+// group evaluated (and refreshed) by the worker.
 //
 //   node deploy/local/checks/fynd-sdk.mjs            (after `deploy/local/stack up`; see README.md beside this file)
 //
@@ -195,6 +196,63 @@ try {
         await sleep(500);
     }
     check(job.status === "completed" && job.count.success === 2, "bulk update job completed for 2 users", job);
+
+    // Conditional groups (row 15 with type conditional, row 20) and the attribute filter (row 26). Now a_ has tier
+    // gold and 7 points, b_ silver and 7 points, d_ and e_ neither.
+    const members = async (groupId) => {
+        const page = await raw("GET", `/user_group/${groupId}/users?page_size=100`);
+        return page.body.items.map((u) => u.user_id).sort();
+    };
+    const conditional = await step("createUserGroup (conditional)", () => user.createUserGroup({ body: {
+        name: `SDK conditional ${RUN}`, description: "gold with at least 5 points", type: "conditional",
+        conditions: [{ user_attribute_definition_id: points._id, type: "gte", value: "5" },
+            { user_attribute_definition_id: definition._id, type: "in", value: "gold,platinum" }] } }));
+    check(conditional.status === "pending" && conditional.type === "conditional"
+        && conditional.conditions.length === 2 && conditional.conditions[1].value === "gold,platinum",
+    "conditional group created pending with its conditions", conditional);
+    done = await waitForGroup(conditional._id, "after the conditional create");
+    let who = await members(conditional._id);
+    check(done.status === "completed" && done.total_users.count === 1 && who.length === 1 && who[0] === `a_${RUN}`,
+        "conditional group evaluated to exactly a_", { done, who });
+    const filtered = await step("filterUsersByAttributes", () => user.filterUsersByAttributes({ body: { query: {
+        type: "or", limit: 10, page: 1, definition_ids: [definition._id],
+        conditions: [{ definition_id: definition._id, type: "eq", value: "SILVER" },
+            { definition_id: points._id, type: "gt", value: 100 }] } } }));
+    check(filtered.page.item_total === 1 && filtered.items.length === 1 && filtered.items[0].user_id === `b_${RUN}`
+        && filtered.items[0].attributes[0].attribute.value === "silver", "filterUsersByAttributes found exactly b_",
+    filtered);
+    const paged = await step("filterUsersByAttributes (paged)", () => user.filterUsersByAttributes({ body: { query: {
+        type: "and", limit: 1, page: 2, conditions: [{ definition_id: points._id, type: "btw", value: "1,10" }] } } }));
+    check(paged.page.item_total === 2 && paged.page.current === 2 && paged.items.length === 1
+        && paged.items[0].user_id === `b_${RUN}`, "second page of two people with 1-10 points", paged);
+    // a_ leaves the group's conditions, b_ joins them: a refresh writes the difference.
+    await step("updateUserAttribute (a_ bronze)", () => user.updateUserAttribute({ attributeDefId: definition._id,
+        userId: `a_${RUN}`, body: { attribute: { value: "bronze" } } }));
+    await step("updateUserAttribute (b_ gold)", () => user.updateUserAttribute({ attributeDefId: definition._id,
+        userId: `b_${RUN}`, body: { attribute: { value: "gold" } } }));
+    const refreshed = await raw("POST", `/user_group/${conditional._id}/refresh`);
+    check(refreshed.status === 202 && refreshed.body.job_id, "conditional group refresh accepted", refreshed);
+    for (let i = 0; i < 120; i++) {
+        job = await step("getUsersJobByJobId (refresh)", () => user.getUsersJobByJobId({
+            jobId: refreshed.body.job_id }));
+        if (job.status !== "queued" && job.status !== "running") break;
+        await sleep(500);
+    }
+    done = await step("getUserGroupById (after the refresh)", () => user.getUserGroupById({
+        groupId: conditional._id }));
+    who = await members(conditional._id);
+    check(job.status === "completed" && done.status === "completed" && done.total_users.count === 1
+        && who.length === 1 && who[0] === `b_${RUN}`, "refresh re-evaluated the group to exactly b_",
+    { job, done, who });
+    let refused;
+    try {
+        await user.createUserGroup({ body: { name: `SDK bad ${RUN}`, description: "", type: "conditional",
+            conditions: [{ user_attribute_definition_id: points._id, type: "cnt", value: "7" }] } });
+    } catch (e) {
+        refused = e;
+    }
+    check(refused && refused.code === 400 && /conditions\[0\]\.type/.test(refused.message),
+        "a condition that does not fit its attribute is a 400 naming it", refused && refused.message);
 
     const deletedDefinition = await step("deleteUserAttributeDefinitionById", () =>
         lenient.deleteUserAttributeDefinitionById({ attributeDefId: definition._id }));

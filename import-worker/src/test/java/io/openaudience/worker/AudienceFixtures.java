@@ -71,6 +71,25 @@ public final class AudienceFixtures {
                 t.application(), name).get(0).get("id");
     }
 
+    /**
+     * A conditional group as audience-service's intake stores one (conditions as JSON, {@code and} / {@code or}),
+     * {@code completed} with no members yet; returns its id.
+     */
+    public static String createConditionalGroup(Tenant t, String name, String conditions, String type)
+            throws SQLException {
+        return (String) query("INSERT INTO audience.user_group (company_id, application_id, name, type, category, "
+                + "status, conditions, conditions_type) VALUES (?, ?, ?, 'conditional', 'custom', 'completed', "
+                + "?::jsonb, ?) RETURNING id", t.company(), t.application(), name, conditions, type).get(0).get("id");
+    }
+
+    /** Sets a person's value of a definition (JSON text), as audience-service's attribute writes do. */
+    public static void setValue(Tenant t, String definitionId, long userPk, String json) throws SQLException {
+        query("INSERT INTO audience.user_attribute (company_id, application_id, definition_id, user_pk, value) "
+                + "VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT (definition_id, user_pk) DO UPDATE SET value = "
+                + "excluded.value, updated_at = now() RETURNING id", t.company(), t.application(), definitionId,
+                userPk, json);
+    }
+
     /** A person as audience-service's user upsert writes one; returns its internal key. */
     public static long createPerson(Tenant t, String userId, String email, String phoneKey) throws SQLException {
         return ((Number) query("INSERT INTO audience.app_user (company_id, application_id, user_id, email_key, "
@@ -104,7 +123,9 @@ public final class AudienceFixtures {
                 ps.executeUpdate();
             }
             boolean refresh = type.equals("group_refresh");
-            if (groupId != null && !refresh) {
+            // The intake makes a job the group's last unless it is a bulk group's recount.
+            if (groupId != null && (!refresh || ImportFixtures.count("SELECT count(*) FROM audience.user_group "
+                    + "WHERE id = ? AND type = 'conditional'", groupId) > 0)) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE audience.user_group SET status = 'pending', "
                         + "last_job_id = ? WHERE id = ?")) {
                     ps.setString(1, jobId);

@@ -1,5 +1,7 @@
 package io.openaudience.audience.repository;
 
+import io.openaudience.audience.filter.FilterContext;
+import io.openaudience.common.audience.AttributeType;
 import io.openaudience.common.security.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the attribute bulk update intake needs of attribute definitions (id, slug, type, validations), in its own SQL
- * on the pool: the attribute package owns the definition entity, which does not map the validations.
+ * What the group intakes need of attribute definitions — id, slug, type and validations for the attribute bulk update,
+ * id, slug and type for the filter engine — in their own SQL on the pool: the attribute package owns the definition
+ * entity, which does not map the validations.
  */
 @ApplicationScoped
 public class DefinitionRuleRepository {
@@ -33,6 +36,22 @@ public class DefinitionRuleRepository {
                     List<DefinitionRule> list = new ArrayList<>();
                     rows.forEach(r -> list.add(new DefinitionRule(r.getString("id"), r.getString("slug"),
                             r.getString("type"), r.getString("validations"))));
+                    return list;
+                });
+    }
+
+    /**
+     * Every definition of the tenant as the filter engine needs it, encrypted ones included (so that a condition
+     * naming one is refused as encrypted, not as unknown).
+     */
+    public Uni<List<FilterContext.Definition>> forFilters(Tenant tenant) {
+        return pool.preparedQuery("SELECT id, slug, type FROM audience.attribute_definition "
+                        + "WHERE company_id = $1 AND application_id = $2")
+                .execute(Tuple.of(tenant.companyId(), tenant.applicationId()))
+                .map(rows -> {
+                    List<FilterContext.Definition> list = new ArrayList<>();
+                    rows.forEach(r -> AttributeType.of(r.getString("type")).ifPresent(type -> list.add(
+                            new FilterContext.Definition(r.getString("id"), r.getString("slug"), type))));
                     return list;
                 });
     }

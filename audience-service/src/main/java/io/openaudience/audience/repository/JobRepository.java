@@ -59,6 +59,12 @@ public class JobRepository implements PanacheRepositoryBase<Job, String> {
                 + "and status = 'queued'", groupId, tenant.companyId(), tenant.applicationId()).firstResult();
     }
 
+    /** The group's evaluation that is queued and has not started, if any (a refresh of the group joins it). */
+    public Uni<Job> queuedEvaluation(Tenant tenant, String groupId) {
+        return find("groupId = ?1 and companyId = ?2 and applicationId = ?3 and type = 'group_evaluate' "
+                + "and status = 'queued'", groupId, tenant.companyId(), tenant.applicationId()).firstResult();
+    }
+
     /** Fails the group's jobs that have not started (the group is being deleted); the worker then skips them. */
     public Uni<Integer> failQueuedOfGroup(Tenant tenant, String groupId, String reason) {
         return Panache.getSession().chain(session -> session.createNativeQuery(

@@ -123,8 +123,11 @@ public class UserGroupResource {
     @POST
     @Operation(summary = "Create group", description = "A bulk group `{name, description, category?, file_url, "
             + "tags?}`: answered `pending` at once; a `group_import` job reads the CSV (`user_id`, `email`, "
-            + "`phone_number`, `country_code`, attribute slugs). `category` defaults to `custom`. Conditional groups "
-            + "(`type: conditional`) are not available yet (400 naming `type`).")
+            + "`phone_number`, `country_code`, attribute slugs). A conditional group `{name, description, "
+            + "type: conditional, conditions: [{user_attribute_definition_id | definition_id, type: eq|ne|gt|lt|gte|"
+            + "lte|cnt|nct|is|nis|sw|ew|btw|in|nin, value}], conditions_type?: and|or, tags?}`: the conditions are "
+            + "checked now (400 naming e.g. `conditions[1].value`), a `group_evaluate` job finds its members. "
+            + "`category` defaults to `custom`.")
     @APIResponse(responseCode = "201", description = "The group, `status: pending`; Location points to it")
     @APIResponse(responseCode = "400", description = "A field is missing or not valid (named in meta.errors)")
     @APIResponse(responseCode = "409", description = "The application has a group of that name")
@@ -149,8 +152,10 @@ public class UserGroupResource {
     @PATCH
     @Path("/{group_id}")
     @Operation(summary = "Patch group", description = "Changes what the body carries: `name`, `description`, "
-            + "`tags`, and either `file_url` (a CSV with an `action` column, add/remove) or `user_data` (at most "
-            + "1,000 `{user_id|email|phone_number, country_code?, action}`), which queue a `group_update` job.")
+            + "`tags`, and for a bulk group either `file_url` (a CSV with an `action` column, add/remove) or "
+            + "`user_data` (at most 1,000 `{user_id|email|phone_number, country_code?, action}`), which queue a "
+            + "`group_update` job; for a conditional group `conditions` and/or `conditions_type`, which (when they "
+            + "differ from the group's) queue a `group_evaluate` job.")
     @APIResponse(responseCode = "200", description = "The group (pending when a job was queued)")
     @APIResponse(responseCode = "400", description = "A field is not valid (named in meta.errors)")
     @APIResponse(responseCode = "404", description = "No such group in this application")
@@ -166,8 +171,10 @@ public class UserGroupResource {
     @PUT
     @Path("/{group_id}")
     @Operation(summary = "Update group", description = "A full update: `name` (required), `description` and `tags` "
-            + "(absent = empty), `category` (absent = unchanged) and optionally `file_url`, whose people become "
-            + "exactly the group's members (a `group_update` job, mode `replace`).")
+            + "(absent = empty), `category` (absent = unchanged); for a bulk group optionally `file_url`, whose "
+            + "people become exactly the group's members (a `group_update` job, mode `replace`); for a conditional "
+            + "group optionally `conditions` / `conditions_type` (absent = unchanged; new ones queue "
+            + "`group_evaluate`).")
     @APIResponse(responseCode = "200", description = "The group (pending when a job was queued)")
     @APIResponse(responseCode = "400", description = "A field is missing or not valid (named in meta.errors)")
     @APIResponse(responseCode = "404", description = "No such group in this application")
@@ -212,8 +219,10 @@ public class UserGroupResource {
 
     @POST
     @Path("/{group_id}/refresh")
-    @Operation(summary = "Refresh total users", description = "Queues a recount of the group (job `group_refresh`, "
-            + "message on `refresh-total-users`); while one is queued, further requests join it (same `job_id`).")
+    @Operation(summary = "Refresh total users", description = "Queues a recount of a bulk group, or a new "
+            + "evaluation of a conditional one (job `group_refresh`, message on `refresh-total-users`); while one is "
+            + "queued, further requests join it (same `job_id`). A conditional group whose `group_evaluate` job has "
+            + "not started yet answers that job's id.")
     @APIResponse(responseCode = "202", description = "`{message, uid, job_id}`; Location points to the job")
     @APIResponse(responseCode = "404", description = "No such group in this application")
     public Uni<RestResponse<RefreshAccepted>> refresh(

@@ -2,7 +2,6 @@ package io.openaudience.audience.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.openaudience.audience.UserGroup;
 import io.openaudience.common.security.Tenant;
 
@@ -12,14 +11,16 @@ import java.util.List;
 
 /**
  * A user group as Fynd returns it (API.md §2 UserGroup, the SDK's UserGroupResponseSchema); absent optionals are
- * omitted, never null.
+ * omitted, never null. A conditional group also shows its {@code conditions} and how they combine
+ * ({@code conditions_type}: and | or).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserGroupView(@JsonProperty("_id") String id, long uid, String name, String description,
                             @JsonProperty("file_url") String fileUrl,
                             @JsonProperty("application_id") String applicationId, String type, String status,
                             String category, List<String> tags, @JsonProperty("total_users") TotalUsers totalUsers,
-                            @JsonRawValue String conditions, GroupError error,
+                            List<GroupConditionView> conditions,
+                            @JsonProperty("conditions_type") String conditionsType, GroupError error,
                             @JsonProperty("created_at") OffsetDateTime createdAt,
                             @JsonProperty("modified_at") OffsetDateTime modifiedAt,
                             @JsonProperty("is_active") boolean active) {
@@ -40,7 +41,8 @@ public record UserGroupView(@JsonProperty("_id") String id, long uid, String nam
                 : null;
         return new UserGroupView(g.id, g.uid, g.name, g.description, g.fileUrl, g.applicationId, g.type, g.status,
                 g.category, g.tags == null ? List.of() : List.of(g.tags),
-                new TotalUsers(g.totalUsers, g.totalUsersRefreshedAt), g.conditions, error, g.createdAt,
+                new TotalUsers(g.totalUsers, g.totalUsersRefreshedAt), GroupConditionView.of(g.conditions),
+                g.conditions == null ? null : g.conditionsType, error, g.createdAt,
                 g.modifiedAt, g.active);
     }
 }

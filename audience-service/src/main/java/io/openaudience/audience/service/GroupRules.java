@@ -1,9 +1,11 @@
 package io.openaudience.audience.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openaudience.audience.GroupRequests.UserData;
+import io.openaudience.audience.UserGroup;
 import io.openaudience.common.audience.Contacts;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.error.FieldError;
@@ -107,17 +109,52 @@ public final class GroupRules {
     }
 
     /**
-     * The group type of a request: absent, empty or {@code bulk} → bulk. Conditional groups are a later issue: the
-     * request is refused naming {@code type} until {@code group_evaluate} exists (this is where they plug in).
+     * The group type a request names: {@code bulk} or {@code conditional}; null when absent or empty (a create then
+     * makes a bulk group, an update keeps the type) or not one of them (the problem is in errors).
      */
-    public static void bulkType(String type, List<FieldError> errors) {
-        if (type == null || type.isBlank() || type.strip().equals("bulk")) {
-            return;
+    public static String type(String type, List<FieldError> errors) {
+        if (type == null || type.isBlank()) {
+            return null;
         }
-        if (type.strip().equals("conditional")) {
-            errors.add(FieldError.of("type", "conditional groups are not available yet"));
-        } else {
-            errors.add(FieldError.of("type", "must be bulk or conditional"));
+        String t = type.strip();
+        if (t.equals(UserGroup.BULK) || t.equals(UserGroup.CONDITIONAL)) {
+            return t;
+        }
+        errors.add(FieldError.of("type", "must be bulk or conditional"));
+        return null;
+    }
+
+    /** An update may name the group's type (the SDK sends it) but never change it. */
+    public static void sameType(String requested, UserGroup group) {
+        if (requested != null && !requested.equals(group.type)) {
+            throw ApiException.badRequest("type", "a " + group.type + " group cannot become " + requested
+                    + "; create a new group");
+        }
+    }
+
+    /**
+     * The members of a conditional group come from its conditions: a {@code file_url} (an empty one counts as absent,
+     * as the SDK may send it) or {@code user_data} is a problem named after it.
+     */
+    public static void noMemberInput(String fileUrl, Object userData, List<FieldError> errors) {
+        if (fileUrl != null && !fileUrl.isEmpty()) {
+            errors.add(FieldError.of("file_url", "a conditional group's members come from its conditions; file_url "
+                    + "belongs to bulk groups"));
+        }
+        if (userData != null) {
+            errors.add(FieldError.of("user_data", "a conditional group's members come from its conditions; "
+                    + "user_data belongs to bulk groups"));
+        }
+    }
+
+    /** {@code conditions} and {@code conditions_type} belong to conditional groups: on a bulk group, a problem. */
+    public static void noConditions(JsonNode conditions, JsonNode conditionsType, List<FieldError> errors) {
+        if (conditions != null && !conditions.isNull() && !(conditions.isArray() && conditions.isEmpty())) {
+            errors.add(FieldError.of("conditions", "conditions belong to conditional groups (type: conditional)"));
+        }
+        if (conditionsType != null && !conditionsType.isNull()) {
+            errors.add(FieldError.of("conditions_type", "conditions_type belongs to conditional groups "
+                    + "(type: conditional)"));
         }
     }
 

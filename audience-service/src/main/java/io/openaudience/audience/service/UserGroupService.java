@@ -1,6 +1,7 @@
 package io.openaudience.audience.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,9 @@ import io.openaudience.audience.JobType;
 import io.openaudience.audience.UserGroup;
 import io.openaudience.audience.config.GroupsConfig;
 import io.openaudience.audience.config.JobsConfig;
+import io.openaudience.audience.filter.FilterContext;
 import io.openaudience.audience.messaging.AudienceOutbox;
+import io.openaudience.audience.repository.DefinitionRuleRepository;
 import io.openaudience.audience.repository.JobRepository;
 import io.openaudience.audience.repository.UserGroupRepository;
 import io.openaudience.audience.repository.UserGroupRepository.Filter;
@@ -46,6 +49,7 @@ public class UserGroupService {
     /** A refresh that found the queued job gone (it started) tries again this many times. */
     private static final int REFRESH_ATTEMPTS = 3;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> STATUSES = Set.of("pending", "in_progress", "completed", "failed");
     private static final Set<String> TYPES = Set.of(UserGroup.BULK, UserGroup.CONDITIONAL);
 
@@ -55,10 +59,12 @@ public class UserGroupService {
     private final AudienceOutbox outbox;
     private final GroupsConfig config;
     private final JobsConfig jobsConfig;
+    private final DefinitionRuleRepository definitions;
 
     public UserGroupService(UserGroupRepository groups, JobRepository jobs, JobIntake intake, AudienceOutbox outbox,
-                            GroupsConfig config, JobsConfig jobsConfig) {
+                            GroupsConfig config, JobsConfig jobsConfig, DefinitionRuleRepository definitions) {
         this.groups = groups;
+        this.definitions = definitions;
         this.jobs = jobs;
         this.intake = intake;
         this.outbox = outbox;
@@ -104,21 +110,46 @@ public class UserGroupService {
         return groups.findByRef(tenant, ref).onItem().ifNull().failWith(UserGroupService::notFound);
     }
 
-    /** Row 15: the group, {@code pending}, with its {@code group_import} job and message, in one transaction. */
+    /**
+     * Row 15: the group, {@code pending}, with the job that fills it and its message, in one transaction: a bulk
+     * group's {@code group_import} of its {@code file_url}, a conditional group's {@code group_evaluate} of its
+     * {@code conditions} (checked here against the application's attribute definitions).
+     */
     public Uni<UserGroup> create(Tenant tenant, String actor, NewGroup request) {
         if (request == null) {
-            throw ApiException.badRequest("body", "a JSON body {name, description, file_url} is required");
+            throw ApiException.badRequest("body", "a JSON body {name, description, file_url} or {name, description, "
+                    + "type: conditional, conditions} is required");
         }
-        List<FieldError> errors = GroupRules.problems();
-        GroupRules.bulkType(request.type(), errors);
-        String name = GroupRules.name(request.name(), errors);
-        String description = GroupRules.description(request.description(), true, errors);
-        String category = GroupRules.category(request.category(), errors);
-        String[] tags = GroupRules.tags(request.tags(), errors);
-        noConditions(request.conditions(), errors);
-        String fileUrl = GroupRules.fileUrl(request.fileUrl(), "file_url", errors);
-        GroupRules.rejectIfAny(errors);
-        return intake.committed(() -> requireFreeName(tenant, name, null)
+        boolean conditional = request.type() != null && request.type().strip().equals(UserGroup.CONDITIONAL);
+        return definitionsIf(tenant, conditional).chain(definitions -> {
+            List<FieldError> errors = GroupRules.problems();
+            GroupRules.type(request.type(), errors);
+            String name = GroupRules.name(request.name(), errors);
+            String description = GroupRules.description(request.description(), true, errors);
+            String category = GroupRules.category(request.category(), errors);
+            String[] tags = GroupRules.tags(request.tags(), errors);
+            String fileUrl = null;
+            GroupConditions.Stored conditions = null;
+            if (conditional) {
+                GroupRules.noMemberInput(request.fileUrl(), null, errors);
+                conditions = GroupConditions.check(request.conditions(), request.conditionsType(), definitions,
+                        tenant, errors);
+            } else {
+                GroupRules.noConditions(request.conditions(), request.conditionsType(), errors);
+                fileUrl = GroupRules.fileUrl(request.fileUrl(), "file_url", errors);
+            }
+            GroupRules.rejectIfAny(errors);
+            return insert(tenant, actor, new NewRow(name, description, category, tags, fileUrl, conditions));
+        });
+    }
+
+    /** A checked new group: a bulk one has a file, a conditional one conditions. */
+    private record NewRow(String name, String description, String category, String[] tags, String fileUrl,
+                          GroupConditions.Stored conditions) {
+    }
+
+    private Uni<UserGroup> insert(Tenant tenant, String actor, NewRow row) {
+        return intake.committed(() -> requireFreeName(tenant, row.name(), null)
                         .chain(groups::nextUid)
                         .chain(uid -> {
                             UserGroup group = new UserGroup();
@@ -126,133 +157,229 @@ public class UserGroupService {
                             group.uid = uid;
                             group.companyId = tenant.companyId();
                             group.applicationId = tenant.applicationId();
-                            group.name = name;
-                            group.description = description;
-                            group.type = UserGroup.BULK;
-                            group.category = category;
-                            group.tags = tags == null ? new String[0] : tags;
-                            group.fileUrl = fileUrl;
+                            group.name = row.name();
+                            group.description = row.description();
+                            group.type = row.conditions() == null ? UserGroup.BULK : UserGroup.CONDITIONAL;
+                            group.category = row.category();
+                            group.tags = row.tags() == null ? new String[0] : row.tags();
+                            group.fileUrl = row.fileUrl();
+                            if (row.conditions() != null) {
+                                group.conditions = row.conditions().json();
+                                group.conditionsType = row.conditions().type();
+                            }
                             group.active = true;
                             group.createdAt = JobIntake.now();
                             group.modifiedAt = group.createdAt;
                             String jobId = JobIntake.newJobId();
                             markPending(group, jobId);
+                            JobType type = row.conditions() == null ? JobType.GROUP_IMPORT : JobType.GROUP_EVALUATE;
                             return groups.persist(group)
-                                    .call(() -> intake.enqueue(tenant, actor, jobId, JobType.GROUP_IMPORT, group.id,
-                                            fileUrl, NODES.objectNode()))
+                                    .call(() -> intake.enqueue(tenant, actor, jobId, type, group.id, row.fileUrl(),
+                                            NODES.objectNode()))
                                     .call(() -> Panache.getSession().chain(s -> s.flush()));
                         }))
-                .onFailure(e -> UniqueViolations.is(e, NAME_UNIQUE)).transform(e -> duplicateName(name));
+                .onFailure(e -> UniqueViolations.is(e, NAME_UNIQUE)).transform(e -> duplicateName(row.name()));
     }
 
     /**
-     * Row 17: changes what the request carries; {@code file_url} or {@code user_data} queue a {@code group_update}
-     * job (mode {@code patch}), refused with 409 while another job writes the group's members.
+     * Row 17: changes what the request carries. On a bulk group {@code file_url} or {@code user_data} queue a
+     * {@code group_update} job (mode {@code patch}); on a conditional group new {@code conditions} or
+     * {@code conditions_type} queue a {@code group_evaluate} job. Either is refused with 409 while another job
+     * writes the group's members.
      */
     public Uni<UserGroup> patch(Tenant tenant, String actor, String ref, GroupPatch request) {
         if (request == null) {
             throw ApiException.badRequest("body", "a JSON body is required");
         }
-        List<FieldError> errors = GroupRules.problems();
-        GroupRules.bulkType(request.type(), errors);
-        String name = request.name() == null ? null : GroupRules.name(request.name(), errors);
-        String description = GroupRules.description(request.description(), false, errors);
-        String[] tags = GroupRules.tags(request.tags(), errors);
-        noConditions(request.conditions(), errors);
-        String fileUrl = null;
-        ArrayNode userData = null;
-        if (request.fileUrl() != null && request.userData() != null) {
-            errors.add(FieldError.of("user_data", "give either file_url or user_data, not both"));
-        } else if (request.fileUrl() != null) {
-            fileUrl = GroupRules.fileUrl(request.fileUrl(), "file_url", errors);
-        } else if (request.userData() != null) {
-            userData = GroupRules.userData(request.userData(), errors);
-        }
-        GroupRules.rejectIfAny(errors);
-        MemberChange change = null;
-        if (fileUrl != null) {
-            ObjectNode params = NODES.objectNode().put("mode", "patch");
-            change = new MemberChange("file_url", fileUrl, params);
-        } else if (userData != null) {
-            ObjectNode params = NODES.objectNode().put("mode", "patch");
-            params.set("user_data", userData);
-            change = new MemberChange("user_data", null, params);
-        }
-        return update(tenant, actor, ref, new Changes(name, description, null, tags, change));
+        ConditionInput conditionInput = ConditionInput.of(request.conditions(), request.conditionsType());
+        return definitionsIf(tenant, conditionInput != null).chain(definitions -> {
+            List<FieldError> errors = GroupRules.problems();
+            String type = GroupRules.type(request.type(), errors);
+            String name = request.name() == null ? null : GroupRules.name(request.name(), errors);
+            String description = GroupRules.description(request.description(), false, errors);
+            String[] tags = GroupRules.tags(request.tags(), errors);
+            String fileUrl = null;
+            ArrayNode userData = null;
+            if (request.fileUrl() != null && request.userData() != null) {
+                errors.add(FieldError.of("user_data", "give either file_url or user_data, not both"));
+            } else if (request.fileUrl() != null && !request.fileUrl().isEmpty()) {
+                fileUrl = GroupRules.fileUrl(request.fileUrl(), "file_url", errors);
+            } else if (request.userData() != null) {
+                userData = GroupRules.userData(request.userData(), errors);
+            }
+            GroupRules.rejectIfAny(errors);
+            MemberChange change = null;
+            if (fileUrl != null) {
+                ObjectNode params = NODES.objectNode().put("mode", "patch");
+                change = new MemberChange("file_url", fileUrl, params);
+            } else if (userData != null) {
+                ObjectNode params = NODES.objectNode().put("mode", "patch");
+                params.set("user_data", userData);
+                change = new MemberChange("user_data", null, params);
+            }
+            return update(tenant, actor, ref, new Changes(type, name, description, null, tags, change,
+                    conditionInput == null ? null : conditionInput.with(definitions)));
+        });
     }
 
     /**
      * Row 22: replaces name, description and tags (absent description/tags become empty; an absent category stays,
-     * since Fynd's SDK cannot send one); {@code file_url} makes the members exactly the file's people (job
-     * {@code group_update}, mode {@code replace}).
+     * since Fynd's SDK cannot send one); on a bulk group {@code file_url} makes the members exactly the file's people
+     * (job {@code group_update}, mode {@code replace}); on a conditional group {@code conditions} (absent = unchanged)
+     * re-evaluate it.
      */
     public Uni<UserGroup> replace(Tenant tenant, String actor, String ref, GroupReplace request) {
         if (request == null) {
             throw ApiException.badRequest("body", "a JSON body {name, description, tags, file_url} is required");
         }
-        List<FieldError> errors = GroupRules.problems();
-        GroupRules.bulkType(request.type(), errors);
-        String name = GroupRules.name(request.name(), errors);
-        String description = GroupRules.description(request.description() == null ? "" : request.description(),
-                false, errors);
-        String category = request.category() == null ? null : GroupRules.category(request.category(), errors);
-        String[] tags = GroupRules.tags(request.tags() == null ? List.of() : request.tags(), errors);
-        noConditions(request.conditions(), errors);
-        String fileUrl = request.fileUrl() == null ? null
-                : GroupRules.fileUrl(request.fileUrl(), "file_url", errors);
-        GroupRules.rejectIfAny(errors);
-        MemberChange change = fileUrl == null ? null
-                : new MemberChange("file_url", fileUrl, NODES.objectNode().put("mode", "replace"));
-        return update(tenant, actor, ref, new Changes(name, description, category, tags, change));
+        ConditionInput conditionInput = ConditionInput.of(request.conditions(), request.conditionsType());
+        return definitionsIf(tenant, conditionInput != null).chain(definitions -> {
+            List<FieldError> errors = GroupRules.problems();
+            String type = GroupRules.type(request.type(), errors);
+            String name = GroupRules.name(request.name(), errors);
+            String description = GroupRules.description(request.description() == null ? ""
+                    : request.description(), false, errors);
+            String category = request.category() == null ? null : GroupRules.category(request.category(), errors);
+            String[] tags = GroupRules.tags(request.tags() == null ? List.of() : request.tags(), errors);
+            String fileUrl = request.fileUrl() == null || request.fileUrl().isEmpty() ? null
+                    : GroupRules.fileUrl(request.fileUrl(), "file_url", errors);
+            GroupRules.rejectIfAny(errors);
+            MemberChange change = fileUrl == null ? null
+                    : new MemberChange("file_url", fileUrl, NODES.objectNode().put("mode", "replace"));
+            return update(tenant, actor, ref, new Changes(type, name, description, category, tags, change,
+                    conditionInput == null ? null : conditionInput.with(definitions)));
+        });
     }
 
     /** What an update changes: null fields stay as they are. */
-    private record Changes(String name, String description, String category, String[] tags, MemberChange members) {
+    private record Changes(String type, String name, String description, String category, String[] tags,
+                           MemberChange members, ConditionInput conditions) {
     }
 
-    /** A change of members through a {@code group_update} job; {@code field} names it in a 409. */
+    /** A change of a bulk group's members through a {@code group_update} job; {@code field} names it in a 409. */
     private record MemberChange(String field, String fileUrl, ObjectNode params) {
     }
 
+    /**
+     * New {@code conditions} and/or {@code conditions_type} of a request (either may be null: the group's own is
+     * kept), with the application's definitions to check them against.
+     */
+    private record ConditionInput(JsonNode conditions, JsonNode type, List<FilterContext.Definition> definitions) {
+
+        static ConditionInput of(JsonNode conditions, JsonNode type) {
+            JsonNode c = conditions == null || conditions.isNull() ? null : conditions;
+            JsonNode t = type == null || type.isNull() ? null : type;
+            return c == null && t == null ? null : new ConditionInput(c, t, List.of());
+        }
+
+        ConditionInput with(List<FilterContext.Definition> loaded) {
+            return new ConditionInput(conditions, type, loaded);
+        }
+    }
+
     private Uni<UserGroup> update(Tenant tenant, String actor, String ref, Changes changes) {
+        // A bulk group's member change names its field; a conditional group refuses one, so its job is conditions'.
+        String busyField = changes.members() == null ? "conditions" : changes.members().field();
         return intake.committed(() -> groups.findByRefForUpdate(tenant, ref)
                         .onItem().ifNull().failWith(UserGroupService::notFound)
-                        .call(group -> changes.members() == null ? Uni.createFrom().voidItem()
-                                : requireNoWriter(tenant, group, changes.members()))
                         .call(group -> changes.name() == null || changes.name().equals(group.name)
                                 ? Uni.createFrom().voidItem() : requireFreeName(tenant, changes.name(), group.id))
                         .call(group -> {
-                            if (changes.name() != null) {
-                                group.name = changes.name();
-                            }
-                            if (changes.description() != null) {
-                                group.description = changes.description();
-                            }
-                            if (changes.category() != null) {
-                                group.category = changes.category();
-                            }
-                            if (changes.tags() != null) {
-                                group.tags = changes.tags();
-                            }
-                            group.modifiedAt = JobIntake.now();
-                            MemberChange members = changes.members();
-                            if (members == null) {
+                            JobType job = memberJob(tenant, group, changes);
+                            if (job == null) {
+                                apply(group, changes);
                                 return Panache.getSession().chain(s -> s.flush());
                             }
-                            String jobId = JobIntake.newJobId();
-                            markPending(group, jobId);
-                            if (members.fileUrl() != null) {
-                                group.fileUrl = members.fileUrl();
-                            }
-                            return intake.enqueue(tenant, actor, jobId, JobType.GROUP_UPDATE, group.id,
-                                            members.fileUrl(), members.params())
-                                    .call(() -> Panache.getSession().chain(s -> s.flush()));
+                            return requireNoWriter(tenant, group, busyField).chain(() -> {
+                                apply(group, changes);
+                                String jobId = JobIntake.newJobId();
+                                markPending(group, jobId);
+                                MemberChange members = changes.members();
+                                if (job == JobType.GROUP_EVALUATE) {
+                                    return intake.enqueue(tenant, actor, jobId, job, group.id, null,
+                                            NODES.objectNode());
+                                }
+                                if (members.fileUrl() != null) {
+                                    group.fileUrl = members.fileUrl();
+                                }
+                                return intake.enqueue(tenant, actor, jobId, job, group.id, members.fileUrl(),
+                                        members.params());
+                            }).call(() -> Panache.getSession().chain(s -> s.flush()));
                         }))
                 .onFailure(e -> UniqueViolations.is(e, NAME_UNIQUE))
                 .transform(e -> duplicateName(changes.name()))
                 .onFailure(e -> UniqueViolations.is(e, ONE_WRITER))
-                .transform(e -> ApiException.conflict(changes.members().field(),
+                .transform(e -> ApiException.conflict(busyField,
                         "the group's members are being changed by another job; try again when it has finished"));
+    }
+
+    /**
+     * Checks the change against the group's type and says which job it needs, if any: a bulk group's member change
+     * needs {@code group_update}; a conditional group's new conditions (checked now; the group takes them)
+     * {@code group_evaluate}, unless they are the ones it has. Throws a 400 naming the field that does not fit.
+     */
+    private static JobType memberJob(Tenant tenant, UserGroup group, Changes changes) {
+        GroupRules.sameType(changes.type(), group);
+        if (UserGroup.BULK.equals(group.type)) {
+            if (changes.conditions() != null) {
+                List<FieldError> errors = GroupRules.problems();
+                GroupRules.noConditions(changes.conditions().conditions(), changes.conditions().type(), errors);
+                GroupRules.rejectIfAny(errors);
+            }
+            return changes.members() == null ? null : JobType.GROUP_UPDATE;
+        }
+        if (changes.members() != null) {
+            List<FieldError> errors = GroupRules.problems();
+            GroupRules.noMemberInput(changes.members().fileUrl(), changes.members().params().get("user_data"),
+                    errors);
+            GroupRules.rejectIfAny(errors);
+        }
+        ConditionInput input = changes.conditions();
+        if (input == null) {
+            return null;
+        }
+        List<FieldError> errors = GroupRules.problems();
+        GroupConditions.Stored stored = GroupConditions.check(
+                input.conditions() != null ? input.conditions() : storedConditions(group),
+                input.type() != null ? input.type() : NODES.textNode(group.conditionsType == null
+                        ? GroupConditions.AND : group.conditionsType),
+                input.definitions(), tenant, errors);
+        GroupRules.rejectIfAny(errors);
+        if (stored.sameAs(group)) {
+            return null;
+        }
+        group.conditions = stored.json();
+        group.conditionsType = stored.type();
+        return JobType.GROUP_EVALUATE;
+    }
+
+    private static JsonNode storedConditions(UserGroup group) {
+        try {
+            return group.conditions == null ? NODES.arrayNode() : JSON.readTree(group.conditions);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored conditions of group " + group.id + " are not JSON", e);
+        }
+    }
+
+    private static void apply(UserGroup group, Changes changes) {
+        if (changes.name() != null) {
+            group.name = changes.name();
+        }
+        if (changes.description() != null) {
+            group.description = changes.description();
+        }
+        if (changes.category() != null) {
+            group.category = changes.category();
+        }
+        if (changes.tags() != null) {
+            group.tags = changes.tags();
+        }
+        group.modifiedAt = JobIntake.now();
+    }
+
+    /** The application's attribute definitions for the filter engine, loaded only when a request has conditions. */
+    private Uni<List<FilterContext.Definition>> definitionsIf(Tenant tenant, boolean needed) {
+        return needed ? definitions.forFilters(tenant) : Uni.createFrom().item(List.of());
     }
 
     /** Row 18: the group and all its members, in one transaction; its jobs that have not started are failed. */
@@ -270,23 +397,36 @@ public class UserGroupService {
     }
 
     /**
-     * Row 20: queues a recount of the group, or joins the one already queued (the partial unique index
+     * Row 20: queues a recount of a bulk group, or joins the one already queued (the partial unique index
      * {@code job_one_queued_refresh_uq} makes concurrent requests coalesce too); only a new job writes a
-     * {@code refresh-total-users} message.
+     * {@code refresh-total-users} message. A conditional group is evaluated again: a {@code group_evaluate} job that
+     * has not started yet is joined (it reads conditions, definitions and values when it starts), otherwise a
+     * {@code group_refresh} job is queued or joined as for a bulk group, and a new one becomes the group's last job
+     * ({@code pending}), since it rewrites the members.
      */
     public Uni<RefreshAccepted> refresh(Tenant tenant, String actor, String ref) {
-        return intake.committed(() -> groups.findByRef(tenant, ref)
+        return intake.committed(() -> groups.findByRefForUpdate(tenant, ref)
                 .onItem().ifNull().failWith(UserGroupService::notFound)
-                .chain(group -> queueRefresh(tenant, actor, group, REFRESH_ATTEMPTS)
-                        .map(jobId -> new RefreshAccepted(group.uid, jobId))));
+                .chain(group -> {
+                    Uni<String> job = !UserGroup.CONDITIONAL.equals(group.type)
+                            ? queueRefresh(tenant, actor, group, REFRESH_ATTEMPTS)
+                            : jobs.queuedEvaluation(tenant, group.id).chain(queued -> queued != null
+                                    ? Uni.createFrom().item(queued.id)
+                                    : queueRefresh(tenant, actor, group, REFRESH_ATTEMPTS));
+                    return job.map(jobId -> new RefreshAccepted(group.uid, jobId));
+                }));
     }
 
     private Uni<String> queueRefresh(Tenant tenant, String actor, UserGroup group, int attempts) {
         String jobId = JobIntake.newJobId();
         return jobs.insertRefreshIfNoneQueued(tenant, group.id, jobId, JobIntake.actor(actor)).chain(created -> {
             if (created != null) {
+                if (UserGroup.CONDITIONAL.equals(group.type)) {
+                    markPending(group, created);
+                }
                 return outbox.append(jobsConfig.refreshTopic(), group.id,
                         new RefreshTotalUsersMessage(created, tenant.companyId(), tenant.applicationId(), group.id))
+                        .call(() -> Panache.getSession().chain(s -> s.flush()))
                         .replaceWith(created);
             }
             // Another request's refresh is queued: join it, unless it started in between (then queue a new one).
@@ -353,14 +493,10 @@ public class UserGroupService {
                 }).replaceWithVoid();
     }
 
-    private Uni<Void> requireNoWriter(Tenant tenant, UserGroup group, MemberChange change) {
-        if (UserGroup.CONDITIONAL.equals(group.type)) {
-            return Uni.createFrom().failure(ApiException.badRequest(change.field(),
-                    "a conditional group's members come from its conditions"));
-        }
+    private Uni<Void> requireNoWriter(Tenant tenant, UserGroup group, String field) {
         return jobs.unfinishedWrite(tenant, group.id).invoke(job -> {
             if (job != null) {
-                throw busy(change.field(), job);
+                throw busy(field, job);
             }
         }).replaceWithVoid();
     }
@@ -397,13 +533,6 @@ public class UserGroupService {
         // The error of the previous job is shown until this one replaces it at its end: reset so that the count
         // never goes with the new job's error report.
         group.errorCount = 0;
-    }
-
-    private static void noConditions(JsonNode conditions, List<FieldError> errors) {
-        if (conditions != null && !conditions.isNull() && !(conditions.isArray() && conditions.isEmpty())) {
-            errors.add(FieldError.of("conditions", "conditions belong to conditional groups, which are not "
-                    + "available yet"));
-        }
     }
 
     private static String displayName(String key) {

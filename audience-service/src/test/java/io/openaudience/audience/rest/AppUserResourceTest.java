@@ -143,7 +143,7 @@ class AppUserResourceTest {
                 List.of("{\"phone_numbers\":[{\"phone\":\"9999999999\",\"country_code\":\"india\"}]}",
                         "phone_numbers[0].country_code"),
                 List.of("{\"properties\":[1]}", "properties"),
-                List.of("{\"properties\":{\"a\":\"x\\u0000y\"}}", "properties"),
+                List.of("{\"properties\":{\"a\":\"x\\u0000y\"}}", "properties.a"),
                 List.of("{\"properties\":{\"big\":\"" + "x".repeat(33_000) + "\"}}", "properties"),
                 List.of("{\"first_name\":5}", "first_name"),
                 List.of("{\"last_name\":\"a\\nb\"}", "last_name"),

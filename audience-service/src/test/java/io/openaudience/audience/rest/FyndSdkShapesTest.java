@@ -92,6 +92,41 @@ class FyndSdkShapesTest {
                 Map.of("_id", id, "error", "none")));
     }
 
+    @Test
+    void conditionalGroupsAndFilteredUsersSatisfyTheSdkResponseModels() throws Exception {
+        String company = freshCompany();
+        String age = GroupFixtures.definition(company, "age", "number", null);
+        String tags = GroupFixtures.definition(company, "tags", "string_array", null);
+        String secret = GroupFixtures.definition(company, "secret", "string", "\"encrypted\":true");
+        Map<String, Object> created = as(company).body(Map.of("name", "SDK conditional", "description", "",
+                        "type", "conditional", "conditions_type", "or", "conditions", List.of(
+                                Map.of("user_attribute_definition_id", age, "type", "btw", "value", List.of(1, 9)),
+                                Map.of("definition_id", tags, "type", "in", "value", List.of("a,b", "c")),
+                                Map.of("definition_id", tags, "type", "nis"),
+                                Map.of("definition_id", age, "type", "gt", "value", 2.5))))
+                .when().post(prefix(company) + "/user_group").then().statusCode(201).extract().jsonPath().getMap("");
+        assertValid("UserGroupResponseSchema", created);
+        assertValid("UserGroupListResponseSchema", as(company).queryParam("type", "conditional").when()
+                .get(prefix(company) + "/user_group").then().statusCode(200).extract().jsonPath().getMap(""));
+
+        long pk = GroupFixtures.person(company, "u1", "u1@example.com", "919876543210");
+        GroupFixtures.value(company, age, pk, "5");
+        GroupFixtures.value(company, tags, pk, "[\"a\"]");
+        GroupFixtures.value(company, secret, pk, "\"s\"");
+        execute("UPDATE audience.user_attribute SET value = NULL, ciphertext = 'x'::bytea, key_id = 'dev1' "
+                + "WHERE definition_id = ?", secret);
+        Map<String, Object> filtered = as(company).body(Map.of("query", Map.of("type", "and", "limit", 10, "page", 1,
+                        "conditions", List.of(Map.of("definition_id", age, "type", "lte", "value", "5")),
+                        "definition_ids", List.of(age, tags, secret))))
+                .when().post(prefix(company) + "/user_attribute/users").then().statusCode(200)
+                .extract().jsonPath().getMap("");
+        assertEquals(1, ((List<?>) filtered.get("items")).size(), filtered.toString());
+        assertValid("UserAttributeFiltered", filtered);
+        // The check is real: a number where that model wants a string (country_code) fails it.
+        assertEquals("\"items[0].phone_numbers[0].country_code\" must be a string", check("UserAttributeFiltered",
+                Map.of("items", List.of(Map.of("phone_numbers", List.of(Map.of("country_code", 91)))))));
+    }
+
     private static void assertValid(String schema, Object body) throws Exception {
         assertEquals("ok", check(schema, body), schema + ": " + JSON.writeValueAsString(body));
     }

@@ -57,6 +57,20 @@ public final class GroupFixtures {
                 .post(prefix(company) + "/user_group").then().statusCode(201).extract().path("_id");
     }
 
+    /** Creates an attribute definition through the API ({@code extra}: more JSON members, or null); returns its id. */
+    public static String definition(String company, String slug, String type, String extra) {
+        return as(company).body("{\"name\":\"" + slug + "\",\"slug\":\"" + slug + "\",\"description\":\"\","
+                        + "\"type\":\"" + type + "\"" + (extra == null ? "" : "," + extra) + "}")
+                .post(prefix(company) + "/user_attribute/definition").then().statusCode(201).extract().path("_id");
+    }
+
+    /** Sets a person's value of a definition (JSON text), as the attribute writes store it. */
+    public static void value(String company, String definitionId, long userPk, String json) throws SQLException {
+        execute("INSERT INTO audience.user_attribute (company_id, application_id, definition_id, user_pk, value) "
+                + "VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT (definition_id, user_pk) DO UPDATE SET value = "
+                + "excluded.value", company, APP, definitionId, userPk, json);
+    }
+
     /** Marks every job of the group finished, as the worker would, so another member change may be queued. */
     public static void finishJobsOf(String groupId) throws SQLException {
         execute("UPDATE audience.job SET status = 'completed', finished_at = now() WHERE group_id = ? "

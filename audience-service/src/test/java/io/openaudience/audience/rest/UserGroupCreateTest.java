@@ -154,7 +154,7 @@ class UserGroupCreateTest {
                 Arguments.of(with("tags", List.of("z".repeat(65))), "tags[0]", "at most 64"),
                 Arguments.of(with("tags", "vip"), "tags", "wrong type"),
                 Arguments.of(with("category", "Not A Key!"), "category", "category key"),
-                Arguments.of(with("type", "conditional"), "type", "conditional groups are not available yet"),
+                Arguments.of(with("type", "conditional"), "conditions", "is required for a conditional group"),
                 Arguments.of(with("type", "smart"), "type", "bulk or conditional"),
                 Arguments.of(with("conditions", List.of(Map.of("type", "eq"))), "conditions", "conditional"));
     }

@@ -1,9 +1,11 @@
 package io.openaudience.common.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.openaudience.common.rest.JsonHardening;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -62,7 +64,20 @@ public class ErrorMappers {
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
         String message;
-        if (e instanceof UnrecognizedPropertyException) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (e instanceof JsonHardening.BadTextException bad) {
+            String at = (field == null ? "" : field) + bad.innerPath();
+            field = at.startsWith(".") ? at.substring(1) : at.isEmpty() ? null : at;
+            message = original;
+        } else if (original.startsWith("Duplicate field '")) {
+            int close = original.lastIndexOf('\'');
+            field = close > 17 ? original.substring(17, close) : null;
+            message = "duplicate key";
+        } else if (original.startsWith("Trailing token")) {
+            message = "unexpected content after the JSON document";
+        } else if (e instanceof StreamConstraintsException) {
+            message = "request body exceeds a limit: " + e.getOriginalMessage();
+        } else if (e instanceof UnrecognizedPropertyException) {
             message = "unknown field";
         } else if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
             message = field == null ? "request body has the wrong type" : "wrong type";
@@ -98,6 +113,10 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            // The JSON reader wraps what the parser refused (syntax, duplicate keys): answer it as json() does.
+            return json(json, uri, request);
+        }
         if (status >= 500) {
             return internal(e, uri, request);
         }
@@ -112,6 +131,30 @@ public class ErrorMappers {
         String code = status == 404 ? "not_found" : status == 415 ? "unsupported_media_type"
                 : status == 413 ? "payload_too_large" : "invalid_request";
         return respond(uri, request, status, code, message, List.of(), null);
+    }
+
+    /**
+     * An I/O failure while the framework read the request body is the client's: broken multipart framing (a missing or
+     * unterminated boundary, a body that ends mid-part) reaches here as the multipart parser's {@code IOException}.
+     * Any other I/O failure stays a 500.
+     */
+    @ServerExceptionMapper
+    public Response io(java.io.IOException e, UriInfo uri, HttpServerRequest request) {
+        if (readingMultipart(e)) {
+            String message = "malformed multipart body: " + e.getMessage();
+            return respond(uri, request, 400, "invalid_request", message,
+                    List.of(FieldError.of("multipart", "the body does not follow its multipart boundary framing")), null);
+        }
+        return internal(e, uri, request);
+    }
+
+    private static boolean readingMultipart(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.jboss.resteasy.reactive.server.core.multipart.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)

@@ -19,40 +19,43 @@ import java.util.Optional;
  * The audience job row's life cycle as the worker sees it ({@code audience.job}, qualified: the worker's connections
  * default to the segments schema), with the group status that follows it (CONTRACT §3): claiming a group job sets the
  * group {@code in_progress}, its end {@code completed} or {@code failed} with {@code error_count} (both only while the
- * job is the group's {@code last_job_id}) and recounts {@code total_users}. A group has at most one unfinished import
- * or update (audience-service's intake guarantees it); recounts ({@code group_refresh}) run beside them and do not count
- * against the tenant's cap.
+ * job is the group's {@code last_job_id}) and recounts {@code total_users}. A group has at most one unfinished import,
+ * update or evaluation (audience-service's intake guarantees it); refreshes ({@code group_refresh}) run beside them and
+ * do not count against the tenant's cap (a conditional group's refresh evaluates it, waiting for any evaluation of the
+ * group in progress: {@link GroupEvaluationRepository}).
  */
 @ApplicationScoped
 public class AudienceJobRepository {
 
     private static final Logger LOG = Logger.getLogger(AudienceJobRepository.class);
 
-    // Never two jobs of one group's members at once: audience-service's intake refuses a second one while one is queued
-    // or running (V10's one-writer index); conditional evaluations are not run by this worker yet.
-    private static final String READY = "%1$s.type <> 'group_evaluate'";
     private static final String RETURNING = "j.id, j.company_id, j.application_id, j.type, j.group_id, j.file_url, "
             + "j.params::text AS params, j.processed, j.attempts";
     private static final String UNCAPPED = "%1$s.type = 'group_refresh'";
 
     /** The audience job table: tenant = (company, application). */
+    // Every job is ready when claimed: audience-service's intake never queues two jobs writing one group's members
+    // from rows (V10's one-writer index), and evaluations of one group wait for each other (GroupEvaluationRepository).
     public static final JobTable TABLE = new JobTable("audience.job", List.of("company_id", "application_id"), "", "",
-            RETURNING, UNCAPPED, READY);
+            RETURNING, UNCAPPED, null);
     /** The same table where only recounts may be claimed (the refresh-total-users consumer runs them aside). */
     private static final JobTable REFRESHES = new JobTable("audience.job", List.of("company_id", "application_id"),
-            "", "", RETURNING, UNCAPPED, READY + " AND %1$s.type = 'group_refresh'");
+            "", "", RETURNING, UNCAPPED, "%1$s.type = 'group_refresh'");
 
-    // Claiming a job that changes a group starts the group (while the job is the group's last one), in the same
-    // statement as the claim.
+    // Claiming a job that changes a group starts the group (while the job is the group's last one: a bulk group's
+    // refresh never is), in the same statement as the claim.
     private static final String STARTS_GROUP = "WITH claimed AS (%s), started AS (UPDATE audience.user_group g "
             + "SET status = 'in_progress' FROM claimed c WHERE g.id = c.group_id AND g.company_id = c.company_id "
             + "AND g.application_id = c.application_id AND g.last_job_id = c.id "
-            + "AND c.type IN ('group_import', 'group_update')) SELECT * FROM claimed";
+            + "AND c.type IN ('group_import', 'group_update', 'group_evaluate', 'group_refresh')) "
+            + "SELECT * FROM claimed";
     private static final String CLAIM_BY_ID = STARTS_GROUP.formatted(TABLE.claimById());
-    private static final String CLAIM_REFRESH = REFRESHES.claimById();
+    private static final String CLAIM_REFRESH = STARTS_GROUP.formatted(REFRESHES.claimById());
     private static final String CLAIM_NEXT = STARTS_GROUP.formatted(TABLE.claimNext());
 
     private static final String GROUP = "SELECT 1 FROM audience.user_group WHERE id = ? AND company_id = ? "
+            + "AND application_id = ?";
+    private static final String GROUP_TYPE = "SELECT type FROM audience.user_group WHERE id = ? AND company_id = ? "
             + "AND application_id = ?";
     // The end of a group job: counts stamped always; status and error count only while it is the group's last job.
     private static final String GROUP_END = "UPDATE audience.user_group g SET total_users = (SELECT count(*) "
@@ -145,6 +148,19 @@ public class AudienceJobRepository {
         }
     }
 
+    /** The type of the job's group ({@code bulk} or {@code conditional}); null when the group is gone. */
+    public String groupType(ClaimedAudienceJob job) throws SQLException {
+        if (job.groupId() == null) {
+            return null;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GROUP_TYPE)) {
+            bindGroup(ps, 1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** The tenant's attribute definitions whose type this worker knows. */
     public List<AttributeDefinition> definitions(String companyId, String applicationId) throws SQLException {
         List<AttributeDefinition> out = new ArrayList<>();
@@ -204,12 +220,15 @@ public class AudienceJobRepository {
         }
     }
 
-    /** Ends the job failed with the reason, and its group {@code failed} (see the class comment). */
+    /**
+     * Ends the job failed with the reason, and its group {@code failed} while the job is its last one (see the class
+     * comment).
+     */
     public void fail(ClaimedAudienceJob job, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             Sql.inTransaction(c, () -> {
                 long failed = TABLE.fail(c, job.id(), job.owner(), reason);
-                if (failed >= 0 && job.changesGroup()) {
+                if (failed >= 0 && job.endsGroup()) {
                     endGroup(c, job, "failed", failed);
                 }
                 return null;

@@ -2,6 +2,11 @@ package io.openaudience.worker.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.openaudience.audience.filter.Filter;
+import io.openaudience.audience.filter.FilterContext;
+import io.openaudience.audience.filter.FilterException;
+import io.openaudience.audience.filter.FyndConditions;
 import io.openaudience.common.audience.AttributeCipher;
 import io.openaudience.common.audience.AttributeRules;
 import io.openaudience.common.audience.InvalidAttributeValueException;
@@ -20,6 +25,7 @@ import io.openaudience.worker.repository.AudienceBatchWriter.Members;
 import io.openaudience.worker.repository.AudienceJobRepository;
 import io.openaudience.worker.repository.ClaimedAudienceJob;
 import io.openaudience.worker.repository.GroupDeletedException;
+import io.openaudience.worker.repository.GroupEvaluationRepository;
 import io.openaudience.worker.repository.LeaseLostException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -33,35 +39,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.openaudience.worker.repository.ClaimedAudienceJob.ATTRIBUTE_BULK_UPDATE;
+import static io.openaudience.worker.repository.ClaimedAudienceJob.GROUP_EVALUATE;
 import static io.openaudience.worker.repository.ClaimedAudienceJob.GROUP_REFRESH;
 import static io.openaudience.worker.repository.ClaimedAudienceJob.GROUP_UPDATE;
 
 /**
  * Runs one claimed audience job to its end (CONTRACT §2): a group import or update streams its {@code file_url} (or
  * its {@code user_data}) through the person rules and writes it batch by batch from the checkpoint; an attribute bulk
- * update does the same without a group; a recount counts the group's members once for every refresh job queued
- * before it. The job (and its group) end completed, completed_with_errors or failed.
+ * update does the same without a group; a conditional group's evaluation (its {@code group_evaluate}, or a refresh)
+ * selects its members with the filter engine and writes the difference; a bulk group's recount counts the members
+ * once for every refresh job queued before it. The job (and its group) end completed, completed_with_errors or failed.
  */
 @ApplicationScoped
 public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob> {
 
     private static final Logger LOG = Logger.getLogger(AudienceJobRunner.class);
+    private static final String CONDITIONAL = "conditional";
+    private static final Pattern CONDITION = Pattern.compile("conditions\\[(\\d+)]");
 
     private final DataSource dataSource;
     private final AudienceJobRepository jobs;
+    private final GroupEvaluationRepository evaluations;
     private final WorkerConfig config;
     private final JobLifeCycle lifeCycle;
     private final UrlFetcher fetcher;
     private final AttributeCipher cipher;
     private final ObjectMapper json;
 
-    public AudienceJobRunner(DataSource dataSource, AudienceJobRepository jobs, WorkerConfig config,
-                             JobLifeCycle lifeCycle, UrlFetcher fetcher, AttributeCipher cipher, ObjectMapper json) {
+    public AudienceJobRunner(DataSource dataSource, AudienceJobRepository jobs, GroupEvaluationRepository evaluations,
+                             WorkerConfig config, JobLifeCycle lifeCycle, UrlFetcher fetcher, AttributeCipher cipher,
+                             ObjectMapper json) {
         this.dataSource = dataSource;
         this.jobs = jobs;
+        this.evaluations = evaluations;
         this.config = config;
         this.lifeCycle = lifeCycle;
         this.fetcher = fetcher;
@@ -84,8 +99,19 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
 
     @Override
     public boolean process(ClaimedAudienceJob job, long maxBatches) throws IOException, SQLException {
-        if (GROUP_REFRESH.equals(job.type())) {
-            recount(job);
+        if (GROUP_REFRESH.equals(job.type()) || GROUP_EVALUATE.equals(job.type())) {
+            String groupType = jobs.groupType(job);
+            if (groupType == null) {
+                throw new GroupDeletedException(job.id());
+            }
+            if (CONDITIONAL.equals(groupType)) {
+                evaluate(job);
+            } else if (GROUP_REFRESH.equals(job.type())) {
+                recount(job);
+            } else {
+                throw new UnusableConditionsException("group_evaluate needs a conditional group; this one is "
+                        + groupType);
+            }
             return true;
         }
         if (job.changesGroup() && !jobs.groupExists(job)) {
@@ -131,6 +157,51 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
     @Override
     public void fail(ClaimedAudienceJob job, String reason) throws SQLException {
         jobs.fail(job, reason);
+    }
+
+    /**
+     * Evaluates a conditional group (its {@code group_evaluate}, or a refresh): its stored conditions parsed again
+     * with the definitions of now, only the difference in members written, the job and the refresh jobs queued before
+     * it completed.
+     */
+    private void evaluate(ClaimedAudienceJob job) throws SQLException {
+        long t0 = System.nanoTime();
+        GroupEvaluationRepository.Evaluation done;
+        try {
+            done = evaluations.evaluate(job, this::conditions);
+        } catch (FilterException e) {
+            throw new UnusableConditionsException("the group's conditions cannot be evaluated: " + e.path() + ": "
+                    + e.reason());
+        }
+        LOG.infof("group %s evaluated by %s %s in %d ms: %d members (%d added, %d removed; %d refresh jobs served)",
+                job.groupId(), job.type(), job.id(), (System.nanoTime() - t0) / 1_000_000, done.members(),
+                done.added(), done.removed(), done.served().size());
+    }
+
+    /**
+     * A group's stored conditions as the filter engine parses them; a condition naming a definition that is gone is
+     * refused naming its path, its id and the slug it had ({@code key}, kept with the condition).
+     */
+    private Filter conditions(String stored, String type, FilterContext context) throws FilterException {
+        JsonNode conditions;
+        try {
+            conditions = stored == null ? null : json.readTree(stored);
+        } catch (IOException e) {
+            throw new FilterException("conditions", "the stored conditions are not JSON");
+        }
+        try {
+            return FyndConditions.parse(conditions, type == null ? null : TextNode.valueOf(type), context);
+        } catch (FilterException e) {
+            Matcher at = CONDITION.matcher(e.path());
+            if (conditions != null && at.lookingAt() && e.reason().startsWith("unknown attribute definition")) {
+                JsonNode key = conditions.path(Integer.parseInt(at.group(1))).get("key");
+                if (key != null && key.isTextual()) {
+                    throw new FilterException(e.path(), e.reason() + " (slug " + key.textValue()
+                            + "): it was deleted after the group was defined");
+                }
+            }
+            throw e;
+        }
     }
 
     private void recount(ClaimedAudienceJob job) throws SQLException {
