@@ -63,7 +63,7 @@ public final class AudienceBatchWriter {
     // most likely has none either: a plain insert is a third cheaper than ON CONFLICT's checks of all four unique
     // indexes, and a unique violation sends it back to CREATE_ANY. It succeeds only if no two rows name one person, so
     // it needs no order: not sorting the batch's wide rows spares a sort that spilled 14 MB to disk per 50,000 rows,
-    // an eighth of the insert (EXPLAIN ANALYZE in bench/audience's database).
+    // a fifth of the statement's time (bench/audience/README.md).
     private static final String CREATE_ALL = "INSERT INTO audience.app_user (id, company_id, application_id, user_id, "
             + "email_key, phone_key, emails, phone_numbers, import_job_id, import_row) "
             + "SELECT new_pk, ?, ?, coalesce(user_id, new_user_id), email_key, phone_key, emails, phone_numbers, "
