@@ -15,13 +15,19 @@ WARM_ROWS="${WARM_ROWS:-20000}"
 # copy_files CSV PREFIX GROUP FIRST_ID: the valid rows of the CSV as COPY text for app_user and user_group_member,
 # shaped exactly as the worker writes them (keys, contact lists, provenance), with ids from FIRST_ID on.
 copy_files() {
-    awk -F, -v c="$COMPANY" -v a="$APP_COPY" -v g="$3" -v id0="$4" -v people="$2.people" -v members="$2.members" '
+    local email='[{"email": "%s", "primary": true, "verified": false, "active": true}]'
+    local phone='[{"phone": "%s", "country_code": %d, "primary": true, "verified": false, "active": true}]'
+    awk -F, -v c="$COMPANY" -v a="$APP_COPY" -v g="$3" -v id0="$4" -v people="$2.people" -v members="$2.members" \
+        -v fmt="%.0f\t%s\t%s\t%s\t%s\t%s%s\t$email\t$phone\t000000000000000000000000\t%d\n" '
         NR == 1 || $2 ~ /@invalid$/ { next }
         { id = id0 + NR - 1
-          printf "%.0f\t%s\t%s\t%s\t%s\t%s%s\t[{\"email\": \"%s\", \"primary\": true, \"verified\": false, \"active\": true}]\t[{\"phone\": \"%s\", \"country_code\": %d, \"primary\": true, \"verified\": false, \"active\": true}]\t000000000000000000000000\t%d\n",
-              id, c, a, $1, tolower($2), $4, $3, $2, $3, $4, NR - 1 >people
+          printf fmt, id, c, a, $1, tolower($2), $4, $3, $2, $3, $4, NR - 1 >people
           printf "%s\t%.0f\t%s\t%s\n", g, id, c, a >members }' "$1"
 }
+
+# The columns of app_user the worker writes for a new person.
+PEOPLE_COLUMNS="id, company_id, application_id, user_id, email_key, phone_key, emails, phone_numbers, import_job_id, \
+import_row"
 
 # empty_tables: people, values and members go (a checkpoint too), so every measured load starts from the same tables.
 empty_tables() {
@@ -38,7 +44,7 @@ copy_baseline() {
     while (($#)); do
         ( local a b
           a="$(now_ms)"
-          psql_app -c "\\copy audience.app_user (id, company_id, application_id, user_id, email_key, phone_key, emails, phone_numbers, import_job_id, import_row) FROM '$1'"
+          psql_app -c "\\copy audience.app_user ($PEOPLE_COLUMNS) FROM '$1'"
           b="$(now_ms)"
           psql_app -c "\\copy audience.user_group_member (group_id, user_pk, company_id, application_id) FROM '$2'"
           echo "$((b - a))+$(($(now_ms) - b))" >"$STATE/copy.took.$i" ) &

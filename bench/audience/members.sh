@@ -111,22 +111,25 @@ $(($(proc_cpu_ms "$pid") - s2)) $(($(pg_cpu_ms) - p2))" >>"$work/live.rounds"
     live_sum="$(summary "$work/live.rounds")"
     local a=($app_sum) p=($pg_sum) h=($live_sum)
     per() { awk -v c="$1" -v n="$2" 'BEGIN { printf "%.3f", c / n }'; }
+    # line LABEL rate p50 p99 non2xx client_cpu service_cpu pg_cpu count
+    line() {
+        printf '%-42s %9s %8s %8s %7s | %s + %s + %s = %s\n' "$1" "$2" "$3" "$4" "$5" "$(per "$6" "$9")" \
+            "$(per "$7" "$9")" "$(per "$8" "$9")" "$(per $(($6 + $7 + $8)) "$9")"
+    }
 
     echo
-    echo "== benchmark 3: members page of a $members-member group, page_size $PAGE_SIZE, $CONNECTIONS connections, $ROUNDS rounds of ${SECONDS_EACH} s each =="
+    echo "== benchmark 3: members page of a $members-member group, page_size $PAGE_SIZE, $CONNECTIONS connections," \
+        "$ROUNDS rounds of ${SECONDS_EACH} s each =="
     echo "load before: $load_before; after: $(load_now)"
-    printf '%-42s %9s %8s %8s %7s | %-36s\n' "" "rate/s" "p50 ms" "p99 ms" "non2xx" "CPU ms per request: client+service+PG"
-    printf '%-42s %9s %8s %8s %7s | %s + %s + %s = %s\n' "GET …/user_group/{id}/users (wrk)" "${a[0]}" "${a[1]}" "${a[2]}" \
-        "${a[3]}" "$(per "${a[4]}" "${a[7]}")" "$(per "${a[5]}" "${a[7]}")" "$(per "${a[6]}" "${a[7]}")" \
-        "$(per $((a[4] + a[5] + a[6])) "${a[7]}")"
-    printf '%-42s %9s %8s %8s %7s | %s + %s + %s = %s\n' "pgbench, the same statement (prepared)" "${p[0]}" "${p[1]}" \
-        "${p[2]}" "-" "$(per "${p[4]}" "${p[7]}")" "$(per "${p[5]}" "${p[7]}")" "$(per "${p[6]}" "${p[7]}")" \
-        "$(per $((p[4] + p[5] + p[6])) "${p[7]}")"
-    printf '%-42s %9s %8s %8s %7s | %s + %s + %s = %s\n' "ceiling: GET /q/health/live (wrk)" "${h[0]}" "${h[1]}" "${h[2]}" \
-        "${h[3]}" "$(per "${h[4]}" "${h[7]}")" "$(per "${h[5]}" "${h[7]}")" "$(per "${h[6]}" "${h[7]}")" \
-        "$(per $((h[4] + h[5] + h[6])) "${h[7]}")"
-    echo "ratio req/s / pgbench tps: $(ratio "${a[0]}" "${p[0]}") (target >= 0.50); p99 / pgbench p99: $(ratio "${a[2]}" "${p[2]}") (target <= 2.00); req/s / ceiling: $(ratio "${a[0]}" "${h[0]}")"
-    echo "ratio of CPU per request, pgbench / page: $(ratio "$(per $((p[4] + p[5] + p[6])) "${p[7]}")" "$(per $((a[4] + a[5] + a[6])) "${a[7]}")")"
+    printf '%-42s %9s %8s %8s %7s | %s\n' "" "rate/s" "p50 ms" "p99 ms" "non2xx" \
+        "CPU ms per request: client + service + PostgreSQL"
+    line "GET …/user_group/{id}/users (wrk)" "${a[@]}"
+    line "pgbench, the same statement (prepared)" "${p[@]}"
+    line "ceiling: GET /q/health/live (wrk)" "${h[@]}"
+    echo "ratio req/s / pgbench tps: $(ratio "${a[0]}" "${p[0]}") (target >= 0.50);" \
+        "p99 / pgbench p99: $(ratio "${a[2]}" "${p[2]}") (target <= 2.00); req/s / ceiling: $(ratio "${a[0]}" "${h[0]}")"
+    echo "ratio of CPU per request, pgbench / page: $(ratio "$(per $((p[4] + p[5] + p[6])) "${p[7]}")" \
+        "$(per $((a[4] + a[5] + a[6])) "${a[7]}")")"
     echo "rounds (count seconds p50 p99 [non2xx] client_cpu service_cpu pg_cpu):"
     paste -d'|' "$work/app.rounds" "$work/pg.rounds" "$work/live.rounds" | sed 's/^/  /; s/|/  |  /g'
     echo "audience-service peak RSS (VmHWM, -Xmx$SERVICE_XMX): $(peak_rss_mb "$STATE/audience.pid") MiB"

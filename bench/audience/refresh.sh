@@ -56,7 +56,9 @@ bench_refresh() {
         ((i > 0)) && runs+=("$from_202")
         job_ms+=("$(psql_app -c "SELECT round(extract(epoch FROM finished_at - created_at) * 1000) || ' ' || status
                                  || ' ' || total FROM audience.job WHERE id = '$job'")")
-        echo "refresh $i$( ((i > 0)) || echo ' (warm-up)'): 202 after $(awk -v c="$took" 'BEGIN { printf "%.0f", c * 1000 }') ms, new refreshed_at seen ${from_202} ms after the 202; job: ${job_ms[-1]} (ms from its row to its end, status, total)"
+        echo "refresh $i$( ((i > 0)) || echo ' (warm-up)'): 202 after" \
+            "$(awk -v c="$took" 'BEGIN { printf "%.0f", c * 1000 }') ms, new refreshed_at seen ${from_202} ms after" \
+            "the 202; job: ${job_ms[-1]} (ms from its row to its end, status, total)"
     done
 
     echo
@@ -64,8 +66,11 @@ bench_refresh() {
     echo "load: $(load_now)"
     echo "baseline, the recount's count by psql: median of 5 = $base ms; plan:"
     echo "$plan"
-    echo "202 -> new refreshed_at: median $(printf '%s\n' "${runs[@]}" | median) ms, max $(printf '%s\n' "${runs[@]}" | sort -n | tail -1) ms over $REFRESHES refreshes (target < 1000 ms)"
-    echo "ratio baseline / median: $(ratio "$base" "$(printf '%s\n' "${runs[@]}" | median)")"
+    local med
+    med="$(printf '%s\n' "${runs[@]}" | median)"
+    echo "202 -> new refreshed_at: median $med ms, max $(printf '%s\n' "${runs[@]}" | sort -n | tail -1) ms over" \
+        "$REFRESHES refreshes (target < 1000 ms)"
+    echo "ratio baseline / median: $(ratio "$base" "$med")"
     echo "audience-service peak RSS: $(peak_rss_mb "$STATE/audience.pid") MiB; import-worker peak RSS: $(peak_rss_mb "$STATE/worker.pid") MiB"
 }
 

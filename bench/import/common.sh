@@ -160,4 +160,3 @@ await_job() {
     echo "timeout: $(job_status "$job")"
     return 1
 }
-

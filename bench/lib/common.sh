@@ -1,19 +1,17 @@
 # shellcheck shell=bash
 # Shared by the benchmarks under bench/ (sourced): a PostgreSQL sized like a real server on the bench's own port, the
-# segments schema, peak RSS, clocks and rates, and the wrk / pgbench runs that print "rate p50 p99". Each bench sets
-# PG_PORT and STATE before calling these; deploy/local/lib/infra.sh does the starting and stopping.
+# segments schema, peak RSS, clocks and rates, CPU time of processes, and wrk / pgbench runs with their latencies and
+# client CPU. Each bench sets PG_PORT and STATE before calling these; deploy/local/lib/infra.sh starts and stops.
 set -euo pipefail
 BENCH_LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_LIB/../.." && pwd)"
 # shellcheck source=../../deploy/local/lib/infra.sh
 . "$REPO/deploy/local/lib/infra.sh"
 
-# bench_state DIR: the folder of a bench's cluster, pids and logs. As root, PostgreSQL runs as OS user postgres: let it
-# own the folder, so the cluster lives (and keeps the settings below across its restart) there rather than in /tmp.
+# bench_state DIR: the folder of a bench's cluster, pids and logs.
 bench_state() {
     mkdir -p "$1"
     chmod 755 "$1"
-    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$1"; fi
 }
 
 psql_app() {
@@ -24,6 +22,10 @@ psql_app() {
 # a checkpoint every 1 GB of WAL; a million-row import touches ~0.5 GB of tables and indexes). The baselines (COPY,
 # pgbench) run on the same server.
 bench_postgres() {
+    infra_pg_bin >/dev/null || port_open "$PG_PORT" || infra_apt_install postgresql
+    # As root, PostgreSQL runs as OS user postgres: let it own the state folder, so the cluster lives (and keeps the
+    # settings below across restarts) there rather than in a throwaway folder.
+    if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then chown postgres: "$STATE"; fi
     start_postgres "$PG_PORT" "$STATE" audience
     if [[ "$(infra_pg_super "$PG_PORT" "SHOW shared_buffers")" != 1GB ]]; then
         infra_pg_super "$PG_PORT" "ALTER SYSTEM SET shared_buffers = '1GB'" >/dev/null
