@@ -1,11 +1,9 @@
 # shellcheck shell=bash
 # Shared by run.sh and kill-resume.sh: infrastructure on the bench's own ports, the segments schema, the worker jar,
 # and the helpers that store an upload + job the way segments-service does and publish its message.
-set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$BENCH_DIR/../.." && pwd)"
-# shellcheck source=../../deploy/local/lib/infra.sh
-. "$REPO/deploy/local/lib/infra.sh"
+# shellcheck source=../lib/common.sh
+. "$BENCH_DIR/../lib/common.sh"
 
 PG_PORT="${PG_PORT:-15502}"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
@@ -17,28 +15,10 @@ CHUNK_BYTES="${CHUNK_BYTES:-1048576}"
 WORKER_XMX="${WORKER_XMX:-192m}"
 SEGMENTS_PORT="${SEGMENTS_PORT:-18181}"
 SEGMENTS_XMX="${SEGMENTS_XMX:-256m}"
-mkdir -p "$STATE"
-chmod 755 "$STATE"
-# As root, PostgreSQL runs as OS user postgres: let it own the state folder, so the cluster lives (and keeps the
-# settings below across its restart) there rather than in a throwaway folder.
-[[ $(id -u) -eq 0 ]] && chown postgres: "$STATE"
-
-psql_app() {
-    PGPASSWORD=app psql -h 127.0.0.1 -p "$PG_PORT" -U app -d audience -v ON_ERROR_STOP=1 -qtAX "$@"
-}
+bench_state "$STATE"
 
 infra_up() {
-    start_postgres "$PG_PORT" "$STATE" audience
-    # A server sized like a real one (the defaults are 128 MB of buffers and a checkpoint every 1 GB of WAL):
-    # the import touches ~0.5 GB of tables and indexes per million rows. The baseline COPY runs on the same server.
-    if [[ "$(infra_pg_super "$PG_PORT" "SHOW shared_buffers")" != 1GB ]]; then
-        infra_pg_super "$PG_PORT" "ALTER SYSTEM SET shared_buffers = '1GB'" >/dev/null
-        infra_pg_super "$PG_PORT" "ALTER SYSTEM SET max_wal_size = '8GB'" >/dev/null
-        infra_pg_super "$PG_PORT" "ALTER SYSTEM SET checkpoint_timeout = '30min'" >/dev/null
-        stop_postgres "$STATE"
-        start_postgres "$PG_PORT" "$STATE" audience
-    fi
-    infra_log "postgres: shared_buffers=$(infra_pg_super "$PG_PORT" "SHOW shared_buffers") max_wal_size=$(infra_pg_super "$PG_PORT" "SHOW max_wal_size")"
+    bench_postgres
     start_kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$STATE"
     kafka_create_topics "$KAFKA_PORT" 4 import-jobs
 }
@@ -49,18 +29,6 @@ infra_down() {
     [[ -n "${PRODUCER_PID:-}" ]] && { exec 3>&- || true; kill "$PRODUCER_PID" 2>/dev/null || true; }
     stop_kafka "$STATE" || true
     stop_postgres "$STATE" || true
-}
-
-# The segments schema exactly as segments-service's Flyway migrations create it (fresh each run).
-migrate_segments() {
-    psql_app -c "DROP SCHEMA IF EXISTS segments CASCADE" -c "CREATE SCHEMA segments" >/dev/null
-    local f
-    # In Flyway's order: by version (V1 < V1_1 < V10), not by file name.
-    for f in $(ls "$REPO"/segments-service/src/main/resources/db/segments/V*.sql \
-               | awk -F/ '{ v = $NF; sub(/^V/, "", v); sub(/__.*/, "", v); gsub(/_/, ".", v); print v "\t" $0 }' \
-               | sort -V | cut -f2); do
-        PGOPTIONS='-c search_path=segments' psql_app -f "$f" >/dev/null
-    done
 }
 
 build_worker() {
@@ -85,10 +53,6 @@ start_segments() {
         >>"$STATE/segments.log" 2>&1 &
     echo $! >"$STATE/segments.pid"
     wait_http "http://127.0.0.1:$SEGMENTS_PORT/q/health/ready" 120
-}
-
-peak_rss_mb() {
-    awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$(cat "$1")/status"
 }
 
 # A dev token of SUBSCRIPTION for initiative "bench" (the local stack's key pair).
@@ -196,5 +160,3 @@ await_job() {
     echo "timeout: $(job_status "$job")"
     return 1
 }
-
-now_ms() { date +%s%3N; }

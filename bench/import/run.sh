@@ -60,7 +60,6 @@ links="$(psql_app -c "SELECT count(*) FROM segments.user_segment WHERE segment_i
 user_count="$(psql_app -c "SELECT user_count FROM segments.segment WHERE id = $seg")"
 errors="$(psql_app -c "SELECT count(*) FROM segments.import_job_error WHERE job_id = '$job'")"
 
-rate() { awk -v r="$1" -v ms="$2" 'BEGIN { printf "%.0f", r * 1000 / ms }'; }
 echo
 echo "== bulk import benchmark: $ROWS rows, ${size_mb} MiB CSV, $(nproc) cores =="
 echo "job: status=$status total=$total processed=$processed succeeded=$succeeded failed=$failed segment_count=$segcount attempts=$attempts"

@@ -150,6 +150,33 @@ class AudienceJobFlowTest {
         assertEquals("ua", AudienceFixtures.userIdByEmail(t, "shared@example.com"));
     }
 
+    /**
+     * A new audience (no conflicts expected) whose batch names a new person twice: the unordered plain insert fails
+     * on the repeat and the ordered fallback gives the person to the first row.
+     */
+    @Test
+    void aNewPersonNamedTwiceInABatchOfNewPeopleIsCreatedByTheFirstRow() throws Exception {
+        Tenant t = newTenant();
+        String group = createGroup(t, "repeats");
+        String url = serve("repeats-" + group + ".csv", """
+                user_id,email
+                u1,p1@example.com
+                u2,p2@example.com
+                u3,P2@example.com
+                ,p1@example.com
+                u4,p4@example.com
+                """);
+
+        String job = run(t, "group_import", group, url, "{}");
+
+        Map<String, Object> row = awaitFinished(job);
+        assertEquals("completed_with_errors", row.get("status"), () -> "job " + row);
+        assertEquals(List.of("3|u3|email|email belongs to another user"), errors(job));
+        assertEquals("u2", AudienceFixtures.userIdByEmail(t, "p2@example.com"));
+        assertEquals(List.of("u1", "u2", "u4"), members(group));
+        assertEquals(3L, people(t));
+    }
+
     @Test
     void aPatchFileAddsAndRemoves() throws Exception {
         Tenant t = newTenant();
