@@ -4,9 +4,9 @@ import io.openaudience.audience.filter.Filter;
 import io.openaudience.audience.filter.FilterContext;
 import io.openaudience.audience.filter.FilterSql;
 import io.openaudience.audience.filter.Params;
+import io.openaudience.common.db.ReadOnlyCursor;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,15 +49,7 @@ public class FeedRepository {
         Tuple args = Tuple.of(context.companyId(), context.applicationId(), from.atOffset(ZoneOffset.UTC),
                 to.atOffset(ZoneOffset.UTC));
         params.values().forEach(args::addValue);
-        return Multi.createFrom().resourceFromUni(
-                        () -> pool.getConnection().call(conn -> conn.query("BEGIN READ ONLY").execute()),
-                        (SqlConnection conn) -> conn.prepare(sql).toMulti()
-                                .flatMap(statement -> statement.createStream(fetch, args).toMulti())
-                                .map(r -> new PageviewRow(r.getOffsetDateTime("occurred_at"), r.getString("user_id"),
-                                        r.getString("emails"), r.getString("href"))))
-                .withFinalizer((SqlConnection conn) -> conn.query("COMMIT").execute()
-                        .onFailure().recoverWithNull()
-                        .eventually(conn::close)
-                        .replaceWithVoid());
+        return ReadOnlyCursor.stream(pool, sql, args, fetch, r -> new PageviewRow(r.getOffsetDateTime("occurred_at"),
+                r.getString("user_id"), r.getString("emails"), r.getString("href")));
     }
 }

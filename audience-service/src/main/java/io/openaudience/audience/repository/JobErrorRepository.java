@@ -1,10 +1,10 @@
 package io.openaudience.audience.repository;
 
+import io.openaudience.common.db.ReadOnlyCursor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -38,22 +38,10 @@ public class JobErrorRepository {
                 });
     }
 
-    /**
-     * Every rejected row of the job through a server-side cursor, {@code fetch} rows at a time, so a report of a
-     * million rows is never held in memory. The connection is returned when the stream ends, fails or is cancelled.
-     */
+    /** Every rejected row of the job in row order, {@code fetch} rows at a time ({@link ReadOnlyCursor}). */
     public Multi<ErrorRow> stream(String jobId, int fetch) {
-        return Multi.createFrom().resourceFromUni(
-                        () -> pool.getConnection().call(conn -> conn.query("BEGIN READ ONLY").execute()),
-                        (SqlConnection conn) -> conn.prepare("SELECT " + COLUMNS + " FROM audience.job_error "
-                                        + "WHERE job_id = $1 ORDER BY row_no")
-                                .toMulti()
-                                .flatMap(statement -> statement.createStream(fetch, Tuple.of(jobId)).toMulti())
-                                .map(ErrorRow::of))
-                .withFinalizer((SqlConnection conn) -> conn.query("COMMIT").execute()
-                        .onFailure().recoverWithNull()
-                        .eventually(conn::close)
-                        .replaceWithVoid());
+        return ReadOnlyCursor.stream(pool, "SELECT " + COLUMNS + " FROM audience.job_error WHERE job_id = $1 ORDER BY row_no",
+                Tuple.of(jobId), fetch, ErrorRow::of);
     }
 
     /** One rejected row: its number in the file, what identified the person, the column at fault, why. */

@@ -7,11 +7,11 @@ import io.openaudience.audience.PersonRow;
 import io.openaudience.audience.filter.FilterContext;
 import io.openaudience.audience.filter.FilterSql;
 import io.openaudience.audience.filter.Params;
+import io.openaudience.common.db.ReadOnlyCursor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -74,21 +74,10 @@ public class PeopleRepository {
                 });
     }
 
-    /**
-     * The query's window of people through a server-side cursor, {@code fetch} rows at a time (an export of a large
-     * group is never held in memory); the connection is returned when the stream ends, fails or is cancelled.
-     */
+    /** The query's window of people, {@code fetch} rows at a time ({@link ReadOnlyCursor}). */
     public Multi<PersonRow> stream(PeopleQuery q, int fetch) {
         Statement s = select(q);
-        return Multi.createFrom().resourceFromUni(
-                        () -> pool.getConnection().call(conn -> conn.query("BEGIN READ ONLY").execute()),
-                        (SqlConnection conn) -> conn.prepare(s.sql()).toMulti()
-                                .flatMap(statement -> statement.createStream(fetch, Tuple.from(s.params())).toMulti())
-                                .map(PeopleRepository::row))
-                .withFinalizer((SqlConnection conn) -> conn.query("COMMIT").execute()
-                        .onFailure().recoverWithNull()
-                        .eventually(conn::close)
-                        .replaceWithVoid());
+        return ReadOnlyCursor.stream(pool, s.sql(), Tuple.from(s.params()), fetch, PeopleRepository::row);
     }
 
     private record Statement(String sql, List<Object> params) {

@@ -143,15 +143,8 @@ public class AttributeDefinitionService {
         if (body == null) {
             throw ApiException.badRequest("body", "a JSON object is required");
         }
-        return definitions.find("companyId = ?1 and applicationId = ?2 and id = ?3", tenant.companyId(),
-                        tenant.applicationId(), id)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
-                .onItem().ifNull().failWith(AttributeDefinitionService::notFound)
+        return lockedForChange(tenant, id)
                 .chain(d -> {
-                    if (d.locked) {
-                        throw ApiException.forbidden("attribute definition " + d.slug + " is locked: it cannot be "
-                                + "updated or deleted");
-                    }
                     Change change = change(d, body);
                     Uni<Void> typeCheck = change.type().wire().equals(d.type) ? Uni.createFrom().voidItem()
                             : values.anyFor(tenant, d.id).invoke(any -> {
@@ -166,18 +159,23 @@ public class AttributeDefinitionService {
 
     @WithTransaction
     public Uni<Void> delete(Tenant tenant, String id) {
+        return lockedForChange(tenant, id)
+                .chain(d -> definitions.deleteFor(tenant, id))
+                .replaceWithVoid();
+    }
+
+    /** The tenant's definition, row-locked for a change: 404 when absent, 403 when {@code is_locked}. */
+    private Uni<AttributeDefinition> lockedForChange(Tenant tenant, String id) {
         return definitions.find("companyId = ?1 and applicationId = ?2 and id = ?3", tenant.companyId(),
                         tenant.applicationId(), id)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
                 .onItem().ifNull().failWith(AttributeDefinitionService::notFound)
-                .chain(d -> {
+                .invoke(d -> {
                     if (d.locked) {
                         throw ApiException.forbidden("attribute definition " + d.slug + " is locked: it cannot be "
                                 + "updated or deleted");
                     }
-                    return definitions.deleteFor(tenant, id);
-                })
-                .replaceWithVoid();
+                });
     }
 
     /** The checked new state of an update, before it is applied. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.audience.AttributeCipher;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -88,7 +89,7 @@ class AttributeBulkUpdateTest {
                 "an encrypted definition's value is stored sealed, never in clear");
         assertEquals(1, count("SELECT count(*) FROM audience.outbox WHERE topic = ? AND message_key = ?",
                 Topics.IMPORT_JOBS, jobId));
-        ConsumerRecord<String, String> record = GroupFixtures.record(Topics.IMPORT_JOBS, jobId,
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, jobId,
                 Duration.ofSeconds(30));
         assertTrue(record.value().contains("\"service\":\"audience\""), record.value());
 

@@ -2,6 +2,7 @@ package io.openaudience.audience.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,7 +140,7 @@ class ConditionalGroupTest {
         assertEquals("queued", job.get("status"));
         assertEquals(1, count("SELECT count(*) FROM audience.outbox WHERE topic = ? AND message_key = ?",
                 Topics.IMPORT_JOBS, jobId));
-        ConsumerRecord<String, String> record = GroupFixtures.record(Topics.IMPORT_JOBS, jobId,
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, jobId,
                 Duration.ofSeconds(30));
         assertTrue(record.value().contains("\"jobId\":\"" + jobId + "\""), record.value());
 
@@ -383,7 +384,7 @@ class ConditionalGroupTest {
         assertEquals(jobId, g.get("last_job_id"));
         assertEquals(1, count("SELECT count(*) FROM audience.outbox WHERE topic = ? AND message_key = ?",
                 Topics.REFRESH_TOTAL_USERS, id));
-        ConsumerRecord<String, String> record = GroupFixtures.record(Topics.REFRESH_TOTAL_USERS, id,
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.REFRESH_TOTAL_USERS, id,
                 Duration.ofSeconds(30));
         assertEquals("{\"jobId\":\"" + jobId + "\",\"companyId\":\"" + company + "\",\"applicationId\":\""
                 + GroupFixtures.APP + "\",\"groupId\":\"" + id + "\"}", record.value());

@@ -1,6 +1,7 @@
 package io.openaudience.audience.rest;
 
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,7 +77,7 @@ class GroupRefreshTest {
                 .get("last_job_id"));
 
         GroupFixtures.await(Duration.ofSeconds(15), "the refresh published", () -> GroupFixtures.published(group));
-        List<ConsumerRecord<String, String>> records = GroupFixtures.records(Topics.REFRESH_TOTAL_USERS, group,
+        List<ConsumerRecord<String, String>> records = KafkaRecords.all(Topics.REFRESH_TOTAL_USERS, group,
                 Duration.ofSeconds(30));
         assertEquals(1, records.size(), records.toString());
         assertEquals("{\"jobId\":\"" + jobId + "\",\"companyId\":\"" + company + "\",\"applicationId\":\""
@@ -89,7 +90,7 @@ class GroupRefreshTest {
         assertEquals(second, as(company).when().post(refresh).then().statusCode(202).extract().path("job_id"));
         GroupFixtures.await(Duration.ofSeconds(15), "the second refresh published",
                 () -> GroupFixtures.published(group));
-        List<ConsumerRecord<String, String>> after = GroupFixtures.records(Topics.REFRESH_TOTAL_USERS, group,
+        List<ConsumerRecord<String, String>> after = KafkaRecords.all(Topics.REFRESH_TOTAL_USERS, group,
                 Duration.ofSeconds(30));
         assertEquals(2, after.size(), after.toString());
         assertTrue(after.get(1).value().contains(second));

@@ -1,6 +1,7 @@
 package io.openaudience.audience.rest;
 
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,7 +89,7 @@ class UserGroupCreateTest {
         assertEquals(1, count("SELECT count(*) FROM audience.outbox WHERE topic = ? AND message_key = ?",
                 Topics.IMPORT_JOBS, jobId));
 
-        ConsumerRecord<String, String> record = GroupFixtures.record(Topics.IMPORT_JOBS, jobId, Duration.ofSeconds(30));
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, jobId, Duration.ofSeconds(30));
         assertEquals("{\"service\":\"audience\",\"jobId\":\"" + jobId + "\",\"companyId\":\"" + company
                 + "\",\"applicationId\":\"" + GroupFixtures.APP + "\"}", record.value());
 

@@ -1,6 +1,7 @@
 package io.openaudience.audience.rest;
 
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class UserGroupUpdateTest {
         assertEquals("queued", job.get("status"));
         assertEquals(1, count("SELECT count(*) FROM audience.outbox WHERE topic = ? AND message_key = ?",
                 Topics.IMPORT_JOBS, jobId));
-        GroupFixtures.record(Topics.IMPORT_JOBS, jobId, Duration.ofSeconds(30));
+        KafkaRecords.first(Topics.IMPORT_JOBS, jobId, Duration.ofSeconds(30));
     }
 
     @Test

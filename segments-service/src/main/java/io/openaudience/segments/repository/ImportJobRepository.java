@@ -1,5 +1,6 @@
 package io.openaudience.segments.repository;
 
+import io.openaudience.common.db.ReadOnlyCursor;
 import io.openaudience.common.security.Tenant;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -100,22 +101,10 @@ public class ImportJobRepository {
                 });
     }
 
-    /**
-     * Every error row of the job through a server-side cursor, {@code fetch} rows at a time, so a report of a
-     * million rows is never held in memory. The connection is returned when the stream ends, fails or is cancelled.
-     */
+    /** Every error row of the job in row order, {@code fetch} rows at a time ({@link ReadOnlyCursor}). */
     public Multi<ErrorRow> streamErrors(UUID jobId, int fetch) {
-        return Multi.createFrom().resourceFromUni(
-                () -> pool.getConnection().call(conn -> conn.query("BEGIN READ ONLY").execute()),
-                (SqlConnection conn) -> conn.prepare("SELECT row_no, email, name, reason "
-                                + "FROM segments.import_job_error WHERE job_id = $1 ORDER BY row_no")
-                        .toMulti()
-                        .flatMap(statement -> statement.createStream(fetch, Tuple.of(jobId)).toMulti())
-                        .map(ErrorRow::of))
-                .withFinalizer((SqlConnection conn) -> conn.query("COMMIT").execute()
-                        .onFailure().recoverWithNull()
-                        .eventually(conn::close)
-                        .replaceWithVoid());
+        return ReadOnlyCursor.stream(pool, "SELECT row_no, email, name, reason FROM segments.import_job_error "
+                + "WHERE job_id = $1 ORDER BY row_no", Tuple.of(jobId), fetch, ErrorRow::of);
     }
 
     private static String truncate(String value, int max) {

@@ -2,6 +2,7 @@ package io.openaudience.segments.messaging;
 
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.segments.ImportFixtures;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -40,7 +41,7 @@ class OutboxKickTest {
         UUID job = ImportFixtures.jobId(as(sub, "DEE").multiPart("metrics", "a.csv", csv, "text/csv")
                 .when().post("/api/v2/idea-manager/create-users").then().statusCode(202).extract().response());
         ImportFixtures.await(Duration.ofSeconds(10), "published by the kick", () -> ImportFixtures.published(job));
-        ConsumerRecord<String, String> record = ImportFixtures.consume(Topics.IMPORT_JOBS, job.toString(),
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(30));
         assertTrue(record.value().contains(job.toString()));
     }

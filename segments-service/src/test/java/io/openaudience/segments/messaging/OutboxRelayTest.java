@@ -1,9 +1,10 @@
 package io.openaudience.segments.messaging;
 
 import io.openaudience.common.messaging.Topics;
-import io.openaudience.segments.ImportFixtures;
 import io.openaudience.outbox.OutboxRepository;
+import io.openaudience.segments.ImportFixtures;
 import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class OutboxRelayTest {
         UUID id = job;
         ImportFixtures.await(Duration.ofSeconds(90), "publication after the broker is back",
                 () -> state(id).publishedAt() != null);
-        ConsumerRecord<String, String> record = ImportFixtures.consume(Topics.IMPORT_JOBS, job.toString(),
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(60));
         assertTrue(record.value().contains(job.toString()));
         assertNull(state(job).lastError(), "the error of the outage is cleared once published");

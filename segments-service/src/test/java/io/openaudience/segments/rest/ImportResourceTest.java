@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.segments.ImportFixtures;
+import io.openaudience.testsupport.KafkaRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,7 +64,7 @@ class ImportResourceTest {
         assertEquals(1, count("SELECT count(*) FROM segments.outbox WHERE topic = 'import-jobs' AND message_key = ?",
                 job.toString()));
 
-        ConsumerRecord<String, String> record = ImportFixtures.consume(Topics.IMPORT_JOBS, job.toString(),
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(60));
         JsonNode message = JSON.readTree(record.value());
         assertEquals(job.toString(), message.get("jobId").asText());
@@ -90,7 +91,7 @@ class ImportResourceTest {
         assertEquals(1, count("SELECT count(*) FROM segments.upload u JOIN segments.import_job j ON j.upload_id = u.id "
                 + "WHERE j.id = ? AND u.format = 'json'", job));
         assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), ImportFixtures.storedUpload(job));
-        ConsumerRecord<String, String> record = ImportFixtures.consume(Topics.IMPORT_JOBS, job.toString(),
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(60));
         assertEquals(job.toString(), JSON.readTree(record.value()).get("jobId").asText());
     }
