@@ -185,11 +185,12 @@ public class SegmentResource {
     }
 
     @PUT
-    @Path("{id}/segment-users/{toSegmentId}")
+    @Path("{id}/{word: segment-users|manage-users}/{toSegmentId}")
     @Operation(summary = "Manage user segments: move",
             description = "Moves the listed members from segment `id` to `toSegmentId` in one transaction; "
                     + "members already in the target just leave the source; ids that are not members of the "
-                    + "source are ignored. `count` = members that left the source.")
+                    + "source are ignored. `count` = members that left the source. The path word is "
+                    + "`segment-users` or `manage-users`; POST does the same (seed 001).")
     @APIResponse(responseCode = "200", description = "Moved",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "moved", value = OpenApiExamples.MOVED)))
@@ -203,25 +204,23 @@ public class SegmentResource {
                 .map(count -> Envelope.of(MOVED, new CountResult(count)));
     }
 
-    @PUT
-    @Path("{id}/manage-users/{toSegmentId}")
-    @Operation(summary = "Manage user segments: move (alias path)",
-            description = "Same as `PUT /api/v2/segments/{id}/segment-users/{toSegmentId}`.")
-    @APIResponse(responseCode = "200", description = "Moved",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "moved", value = OpenApiExamples.MOVED)))
+    @POST
+    @Path("{id}/{word: segment-users|manage-users}/{toSegmentId}")
+    @Operation(summary = "Manage user segments: move (POST)", description = "Same as the PUT.")
+    @APIResponse(responseCode = "200", description = "Moved")
     @APIResponse(responseCode = "400", description = "users missing or empty, or source = target")
     @APIResponse(responseCode = "404", description = "Source or target segment unknown in this initiative")
-    public Uni<Envelope<CountResult>> moveAlias(@PathParam("id") long id,
-                                                @PathParam("toSegmentId") long toSegmentId, UserIds body) {
+    public Uni<Envelope<CountResult>> moveByPost(@PathParam("id") long id,
+                                                 @PathParam("toSegmentId") long toSegmentId, UserIds body) {
         return move(id, toSegmentId, body);
     }
 
     @PUT
-    @Path("{id}/segment-users")
+    @Path("{id}/{word: segment-users|manage-users}")
     @Operation(summary = "Manage user segments: remove",
             description = "Removes the listed members from the segment (the members are kept); ids that are not "
-                    + "members are ignored. `count` = memberships removed.")
+                    + "members are ignored. `count` = memberships removed. The path word is `segment-users` or "
+                    + "`manage-users`; POST does the same (seed 001).")
     @APIResponse(responseCode = "200", description = "Removed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "removed", value = OpenApiExamples.REMOVED)))
@@ -234,16 +233,13 @@ public class SegmentResource {
                 .map(count -> Envelope.of(REMOVED, new CountResult(count)));
     }
 
-    @PUT
-    @Path("{id}/manage-users")
-    @Operation(summary = "Manage user segments: remove (alias path)",
-            description = "Same as `PUT /api/v2/segments/{id}/segment-users`.")
-    @APIResponse(responseCode = "200", description = "Removed",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "removed", value = OpenApiExamples.REMOVED)))
+    @POST
+    @Path("{id}/{word: segment-users|manage-users}")
+    @Operation(summary = "Manage user segments: remove (POST)", description = "Same as the PUT.")
+    @APIResponse(responseCode = "200", description = "Removed")
     @APIResponse(responseCode = "400", description = "users missing or empty")
     @APIResponse(responseCode = "404", description = "No such segment in this initiative")
-    public Uni<Envelope<CountResult>> removeAlias(@PathParam("id") long id, UserIds body) {
+    public Uni<Envelope<CountResult>> removeByPost(@PathParam("id") long id, UserIds body) {
         return remove(id, body);
     }
 }

@@ -25,7 +25,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** PUT `/api/v2/segments/{id}/segment-users[/{toSegmentId}]` (and `manage-users`): move and remove (seed 001). */
+/** PUT or POST `/api/v2/segments/{id}/segment-users[/{toSegmentId}]` (or `manage-users`): move, remove (seed 001). */
 @QuarkusTest
 class ManageSegmentUsersTest {
 
@@ -59,6 +59,16 @@ class ManageSegmentUsersTest {
                 .put("/api/v2/segments/" + from + "/manage-users/" + to).then().statusCode(200)
                 .body("data.count", equalTo(1));
         assertEquals(List.of(), membersOf(from));
+
+        // POST does the same on both path words (seed 001's prose calls POST …/manage-users/15).
+        as(sub, "DEE").body(Map.of("users", List.of(u.get(2))))
+                .post("/api/v2/segments/" + to + "/manage-users/" + from).then().statusCode(200)
+                .body("message", equalTo("Users moved to segment successfully"))
+                .body("data.count", equalTo(1));
+        as(sub, "DEE").body(Map.of("users", List.of(u.get(0))))
+                .post("/api/v2/segments/" + to + "/segment-users/" + from).then().statusCode(200)
+                .body("data.count", equalTo(1));
+        assertEquals(List.of(u.get(0), u.get(2)), membersOf(from));
     }
 
     @Test
@@ -75,8 +85,14 @@ class ManageSegmentUsersTest {
         assertEquals(1, userCountColumn(id));
         assertEquals(List.of(3L), longs("SELECT count(*) FROM segments.member WHERE subscription_id = ?", sub));
         as(sub, "DEE").body(Map.of("users", List.of(u.get(1))))
-                .put("/api/v2/segments/" + id + "/manage-users").then().statusCode(200).body("data.count", equalTo(1));
+                .post("/api/v2/segments/" + id + "/manage-users").then().statusCode(200).body("data.count", equalTo(1));
         assertEquals(List.of(), membersOf(id));
+        as(sub, "DEE").body(Map.of("users", List.of(u.get(1))))
+                .post("/api/v2/segments/" + id + "/segment-users").then().statusCode(200)
+                .body("data.count", equalTo(0));
+        // Any other path word is not a route.
+        as(sub, "DEE").body(Map.of("users", List.of(u.get(1))))
+                .put("/api/v2/segments/" + id + "/other-users").then().statusCode(404);
     }
 
     @Test

@@ -1,21 +1,29 @@
 package io.openaudience.segments.rest;
 
+import io.openaudience.common.security.VerifiedTokens;
 import io.openaudience.testsupport.InfraTestResource;
 import io.openaudience.testsupport.TestTokens;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** Authentication and the initiative check of `/api/v2`, with the Shorter Loop error envelope. */
 @QuarkusTest
 @WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
 class TenancyTest {
+
+    @Inject
+    JWTParser parser;
 
     @Test
     void noTokenIs401WithEnvelope() {
@@ -35,6 +43,25 @@ class TenancyTest {
                     .when().get("/api/v2/segments")
                     .then().statusCode(401).body("success", equalTo(false));
         }
+    }
+
+    /** A verified token is remembered (VerifiedTokens); the same token with another signature is not it. */
+    @Test
+    void aTokenWithAChangedSignatureIs401AfterTheTokenWasAccepted() {
+        String token = TestTokens.shorterLoop(1, "DEE");
+        int lastDot = token.lastIndexOf('.');
+        String signature = token.substring(lastDot + 1);
+        String changed = token.substring(0, lastDot + 1) + (signature.charAt(0) == 'A' ? 'B' : 'A')
+                + signature.substring(1);
+        for (int i = 0; i < 2; i++) {
+            given().auth().oauth2(token).header("initiativeId", "DEE")
+                    .when().get("/api/v2/segments")
+                    .then().statusCode(200);
+        }
+        given().auth().oauth2(changed).header("initiativeId", "DEE")
+                .when().get("/api/v2/segments")
+                .then().statusCode(401).body("success", equalTo(false));
+        assertInstanceOf(VerifiedTokens.class, ClientProxy.unwrap(parser));
     }
 
     @Test

@@ -1,0 +1,114 @@
+package io.openaudience.common.security;
+
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VerifiedTokensTest {
+
+    private long now = 1_000_000_000_000L;
+    private final List<String> checked = new ArrayList<>();
+
+    /** Verifies tokens of the form {@code good:<exp seconds>}; anything else fails. */
+    private final DefaultJWTParser verifier = new DefaultJWTParser() {
+        @Override
+        public JsonWebToken parse(String token) throws ParseException {
+            checked.add(token);
+            if (!token.startsWith("good:")) {
+                throw new ParseException("bad signature");
+            }
+            long exp = Long.parseLong(token.substring(5));
+            if (now / 1000 >= exp) {
+                throw new ParseException("expired");
+            }
+            return new Token(token, exp);
+        }
+    };
+
+    private final VerifiedTokens tokens = new VerifiedTokens(verifier, () -> now);
+
+    @Test
+    void aTokenIsVerifiedOnceForItsNextRequests() throws ParseException {
+        String token = "good:" + (now / 1000 + 3600);
+
+        JsonWebToken first = tokens.parse(token);
+        JsonWebToken second = tokens.parse(token);
+
+        assertSame(first, second);
+        assertEquals(List.of(token), checked);
+    }
+
+    @Test
+    void aTokenIsVerifiedAgainAfterAMinute() throws ParseException {
+        String token = "good:" + (now / 1000 + 3600);
+        tokens.parse(token);
+
+        now += VerifiedTokens.MAX_AGE_MILLIS;
+        tokens.parse(token);
+
+        assertEquals(List.of(token, token), checked);
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedEvenWhenItWasVerifiedBefore() throws ParseException {
+        String token = "good:" + (now / 1000 + 10);
+        tokens.parse(token);
+
+        now += 10_000;
+
+        assertThrows(ParseException.class, () -> tokens.parse(token));
+        assertEquals(List.of(token, token), checked);
+    }
+
+    @Test
+    void aFailedTokenIsNotRemembered() {
+        assertThrows(ParseException.class, () -> tokens.parse("forged"));
+        assertThrows(ParseException.class, () -> tokens.parse("forged"));
+
+        assertEquals(List.of("forged", "forged"), checked);
+        assertEquals(0, tokens.size());
+    }
+
+    @Test
+    void theTokensKeptAreBounded() throws ParseException {
+        long exp = now / 1000 + 3600;
+        for (int i = 0; i <= VerifiedTokens.CAPACITY; i++) {
+            tokens.parse("good:" + (exp + i));
+        }
+
+        assertTrue(tokens.size() <= VerifiedTokens.CAPACITY, "kept " + tokens.size());
+    }
+
+    private record Token(String raw, long exp) implements JsonWebToken {
+        @Override
+        public String getName() {
+            return "user";
+        }
+
+        @Override
+        public Set<String> getClaimNames() {
+            return Set.of("exp");
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T getClaim(String claim) {
+            return "exp".equals(claim) ? (T) Long.valueOf(exp) : null;
+        }
+
+        @Override
+        public long getExpirationTime() {
+            return exp;
+        }
+    }
+}
