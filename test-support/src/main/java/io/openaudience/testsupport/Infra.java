@@ -12,11 +12,22 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real servers the tests run against, started once per JVM: PostgreSQL (zonky embedded binaries),
@@ -28,6 +39,10 @@ public final class Infra {
     private static KafkaProducer<String, String> producer;
 
     private static EmbeddedPostgres postgres;
+    private static Path postgresData;
+    private static Path postgresBinary;
+    private static List<String> postgresArgs;
+    private static Process restarted;
     private static KafkaClusterTestKit kafka;
     private static GreenMail smtp;
     private static int smtpPort;
@@ -149,6 +164,105 @@ public final class Infra {
             kafka.waitForReadyBrokers();
         } catch (Exception e) {
             throw new IllegalStateException("cannot restart the in-process Kafka broker", e);
+        }
+    }
+
+    /**
+     * Stops the embedded PostgreSQL the way an operator's {@code pg_ctl stop -m fast} does (SIGINT to the postmaster:
+     * every backend is terminated, clients see their connections die), to test what services do during a database
+     * outage. {@link #startPostgresAgain()} starts it again on the same port with the same data.
+     */
+    public static synchronized void stopPostgres() {
+        jdbcUrl();
+        if (postgres == null) {
+            throw new IllegalStateException("an external PostgreSQL (TEST_JDBC_URL) cannot be stopped by tests");
+        }
+        try {
+            if (postgresBinary == null) {
+                locatePostgres();
+            }
+            long pid = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid"),
+                    StandardCharsets.UTF_8).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            run("kill", "-INT", String.valueOf(pid));
+            postmaster.onExit().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the embedded PostgreSQL", e);
+        }
+    }
+
+    /** Starts the embedded PostgreSQL stopped by {@link #stopPostgres()} again, with the arguments it had. */
+    public static synchronized void startPostgresAgain() {
+        if (postgresBinary == null) {
+            throw new IllegalStateException("PostgreSQL was not stopped by stopPostgres()");
+        }
+        try {
+            List<String> command = new ArrayList<>();
+            if ("root".equals(System.getProperty("user.name"))) {
+                // As zonky does: PostgreSQL refuses to run as root, and in a new user namespace it is not.
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.add(postgresBinary.toString());
+            command.addAll(postgresArgs);
+            Path log = Files.createTempFile("embedded-pg-restart", ".log");
+            Process started = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            if (restarted == null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(Infra::stopRestartedPostgres, "embedded-pg-stop"));
+            }
+            restarted = started;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try (Connection c = connect()) {
+                    return;
+                } catch (SQLException e) {
+                    if (!started.isAlive() || System.nanoTime() > deadline) {
+                        throw new IOException("PostgreSQL did not start again: " + Files.readString(log), e);
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot start the embedded PostgreSQL again", e);
+        }
+    }
+
+    private static synchronized void stopRestartedPostgres() {
+        try {
+            if (restarted != null && restarted.isAlive()) {
+                run("kill", "-INT", String.valueOf(restarted.pid()));
+                restarted.waitFor(20, TimeUnit.SECONDS);
+            }
+        } catch (IOException | InterruptedException e) {
+            restarted.destroyForcibly();
+        }
+    }
+
+    /**
+     * Finds the running server's data folder (from the server), its binary (the postmaster's executable) and the
+     * arguments zonky started it with (from {@code postmaster.opts}), so that it can be started again as it was.
+     */
+    private static void locatePostgres() throws SQLException, IOException {
+        try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery("SHOW data_directory")) {
+            rs.next();
+            postgresData = Path.of(rs.getString(1));
+        }
+        String pid = Files.readAllLines(postgresData.resolve("postmaster.pid"), StandardCharsets.UTF_8).get(0).trim();
+        postgresBinary = Files.readSymbolicLink(Path.of("/proc", pid, "exe"));
+        String opts = Files.readString(postgresData.resolve("postmaster.opts"), StandardCharsets.UTF_8).trim();
+        List<String> args = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(opts);
+        while (m.find()) {
+            args.add(m.group(1));
+        }
+        postgresArgs = args;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        File out = Files.createTempFile("infra-cmd", ".out").toFile();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(List.of(command) + " failed: " + Files.readString(out.toPath()));
         }
     }
 

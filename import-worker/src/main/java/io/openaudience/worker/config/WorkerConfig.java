@@ -26,7 +26,11 @@ public interface WorkerConfig {
     @WithDefault("2s")
     Duration progressInterval();
 
-    /** How long a claimed job stays ours without a heartbeat; after that another worker may take it over. */
+    /**
+     * How long a claimed job stays ours without a heartbeat; after that another worker may take it over. Also the
+     * longest a batch may take (or wait for the batch before it): one that has not ended by then is taken for stuck on
+     * a dead connection, stopped, and the job retried from its checkpoint.
+     */
     @WithDefault("30s")
     Duration lease();
 

@@ -2,12 +2,10 @@ package io.openaudience.worker.repository;
 
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.copy.CopyIn;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -32,19 +30,43 @@ public final class Sql {
         T run() throws SQLException, E;
     }
 
-    /** Runs the work in a transaction on the connection: committed at its end, rolled back on any failure. */
+    /**
+     * Runs the work in a transaction on the connection: committed at its end, rolled back on any failure. If the
+     * rollback itself fails (the server or the socket is gone), the connection is aborted, never handed back usable
+     * with the transaction open, and the work's own failure is the one thrown.
+     */
     public static <T, E extends Exception> T inTransaction(Connection c, Work<T, E> work) throws SQLException, E {
         c.setAutoCommit(false);
+        T result;
         try {
-            T result = work.run();
+            result = work.run();
             c.commit();
-            return result;
         } catch (Throwable e) {
             // Whatever went wrong, nothing of it is committed (turning auto-commit back on would commit it).
-            c.rollback();
+            try {
+                c.rollback();
+                c.setAutoCommit(true);
+            } catch (SQLException | RuntimeException rollback) {
+                e.addSuppressed(rollback);
+                abort(c);
+            }
             throw e;
-        } finally {
-            c.setAutoCommit(true);
+        }
+        c.setAutoCommit(true);
+        return result;
+    }
+
+    /**
+     * Closes the connection's socket at once, from any thread, without waiting for anything the connection is doing:
+     * a thread reading from it gets an error, and the pool discards it (its validation fails). Agroal's own
+     * {@code abort} only detaches its wrapper, so the driver's connection is aborted directly.
+     */
+    public static void abort(Connection c) {
+        try {
+            Connection physical = c.unwrap(org.postgresql.jdbc.PgConnection.class);
+            physical.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("aborting a connection: %s", e);
         }
     }
 
@@ -53,20 +75,54 @@ public final class Sql {
         void write(StringBuilder line, R row);
     }
 
-    /** Streams the rows into {@code COPY … FROM STDIN} (text format), one line each; its time is logged at DEBUG. */
+    /**
+     * Streams the rows into {@code COPY … FROM STDIN} (text format), one line each; its time is logged at DEBUG.
+     *
+     * <p>A COPY that fails midway is cancelled before the error goes up: the driver holds a lock on the connection
+     * for the length of a COPY and releases it only when the COPY ends or is cancelled, so after a connection lost
+     * mid-COPY (server restarted) the transaction's rollback would otherwise wait for that lock forever.
+     */
     public static <R> void copy(Connection c, String copy, Iterable<R> rows, Line<R> format)
             throws SQLException, IOException {
         long t0 = System.nanoTime();
         StringBuilder line = new StringBuilder(256);
+        byte[] buffer = new byte[1 << 16];
+        int buffered = 0;
         long n = 0;
-        try (OutputStream out = new PGCopyOutputStream(c.unwrap(PGConnection.class), copy, 1 << 16)) {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
+        try {
             for (R row : rows) {
                 line.setLength(0);
                 format.write(line, row);
                 line.append('\n');
-                out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+                byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+                if (buffered + bytes.length > buffer.length) {
+                    in.writeToCopy(buffer, 0, buffered);
+                    buffered = 0;
+                }
+                if (bytes.length > buffer.length) {
+                    in.writeToCopy(bytes, 0, bytes.length);
+                } else {
+                    System.arraycopy(bytes, 0, buffer, buffered, bytes.length);
+                    buffered += bytes.length;
+                }
                 n++;
             }
+            if (buffered > 0) {
+                in.writeToCopy(buffer, 0, buffered);
+            }
+            in.endCopy();
+        } catch (Throwable e) {
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy();
+                } catch (SQLException | RuntimeException cancel) {
+                    // Expected: the server answers a cancel with an error, a dead connection fails; either way the
+                    // driver has released the connection.
+                    e.addSuppressed(cancel);
+                }
+            }
+            throw e;
         }
         LOG.debugf("%5d ms  %s (%d rows)", (System.nanoTime() - t0) / 1_000_000, copy, (Object) n);
     }

@@ -143,7 +143,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
                 }
             };
             try (BatchPipeline<PersonRow> pipeline = new BatchPipeline<>(dataSource, pipelined, job.id(),
-                    job.processed(), config.writers())) {
+                    job.processed(), config.writers(), config.lease())) {
                 finished = BatchLoop.run(source, pipeline, job.processed(), maxBatches, config.batchSize(),
                         config.progressInterval(), rules::check);
             }

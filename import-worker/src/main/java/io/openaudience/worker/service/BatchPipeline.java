@@ -1,11 +1,14 @@
 package io.openaudience.worker.service;
 
 import io.openaudience.worker.repository.BatchOrder;
+import io.openaudience.worker.repository.Sql;
+import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -13,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,12 +26,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inserts, most of a batch's time, are index work on one backend, and a second backend uses the second core.
  *
  * <p>Batch k+1 waits for batch k twice ({@link BatchOrder}): before touching the keys (members and duplicate keys,
- * people), until k has written its own, and before its checkpoint, until k committed. If k fails, k+1 fails too and
- * rolls back, and the job stops at the last committed batch exactly as with one connection. Commits stay in file
- * order, so the job's {@code processed} is still the resume point.
+ * people), until k has written its own, and before its checkpoint, until k committed. If k fails, k+1 can never
+ * commit, so it is stopped at once (its connection aborted, its thread interrupted) rather than waited for, and the job
+ * stops at the last committed batch exactly as with one connection. Commits stay in file order, so the job's
+ * {@code processed} is still the resume point.
+ *
+ * <p>No wait here is unbounded: a batch that has not ended within {@code stuckAfter} (the job's lease: a batch
+ * normally takes a second or two) is taken for stuck on a dead connection, stopped with every batch after it, and the
+ * job fails over to a retry from its checkpoint.
  */
 final class BatchPipeline<R> implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(BatchPipeline.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     /** Writes and commits one batch of rows numbered from {@code expectedProcessed + 1}; returns the rows counted. */
@@ -43,19 +52,21 @@ final class BatchPipeline<R> implements AutoCloseable {
 
     private final Writer<R> writer;
     private final Object jobId;
+    private final Duration stuckAfter;
     private final Connection[] connections;
     private final ExecutorService threads;
-    private final Deque<Future<Long>> inFlight = new ArrayDeque<>();
+    private final Deque<Batch> inFlight = new ArrayDeque<>();
     private long submitted;
     private long expected;
     private long committed;
     private CompletableFuture<Void> lastKeys = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
 
-    BatchPipeline(DataSource dataSource, Writer<R> writer, Object jobId, long checkpoint, int writers)
-            throws SQLException {
+    BatchPipeline(DataSource dataSource, Writer<R> writer, Object jobId, long checkpoint, int writers,
+                  Duration stuckAfter) throws SQLException {
         this.writer = writer;
         this.jobId = jobId;
+        this.stuckAfter = stuckAfter;
         this.expected = checkpoint;
         this.committed = checkpoint;
         this.connections = new Connection[Math.max(1, writers)];
@@ -82,21 +93,26 @@ final class BatchPipeline<R> implements AutoCloseable {
         Connection c = connections[(int) (submitted % connections.length)];
         CompletableFuture<Void> keys = new CompletableFuture<>();
         CompletableFuture<Void> commit = new CompletableFuture<>();
-        BatchOrder order = new FutureOrder(lastKeys, keys, lastCommit);
+        BatchOrder order = new FutureOrder(lastKeys, keys, lastCommit, stuckAfter);
         long start = expected;
+        Batch batch = new Batch(start, c);
         writer.submitted(start, rows);
-        inFlight.add(threads.submit(() -> {
+        inFlight.add(batch);
+        threads.execute(() -> {
             try {
+                batch.begin();
                 long result = writer.write(c, start, rows, order);
                 keys.complete(null);
                 commit.complete(null);
-                return result;
+                batch.result.complete(result);
             } catch (Exception | Error e) {
                 keys.completeExceptionally(e);
                 commit.completeExceptionally(e);
-                throw e;
+                batch.result.completeExceptionally(e);
+            } finally {
+                batch.end();
             }
-        }));
+        });
         submitted++;
         expected += rows.size();
         lastKeys = keys;
@@ -112,30 +128,45 @@ final class BatchPipeline<R> implements AutoCloseable {
     }
 
     private void awaitOldest() throws SQLException, IOException {
-        Future<Long> oldest = inFlight.poll();
+        Batch oldest = inFlight.peek();
         try {
-            committed += oldest.get();
+            long rows = oldest.result.get(stuckAfter.toNanos(), TimeUnit.NANOSECONDS);
+            inFlight.poll();
+            committed += rows;
         } catch (ExecutionException e) {
-            // The later batches fail after this one (they wait for it) and roll back: let them, then report this one.
-            drainQuietly();
+            // The batches after this one can never commit (each commits after the one before it): stop them now.
+            inFlight.poll();
+            stopInFlight();
             throw rethrown(e.getCause());
+        } catch (TimeoutException e) {
+            stopInFlight();
+            throw new SQLException("the batch of job " + jobId + " after row " + oldest.start + " did not end within "
+                    + stuckAfter + "; it and the batches after it were stopped (connections aborted)", "08006");
         } catch (InterruptedException e) {
+            stopInFlight();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing job " + jobId, e);
         }
     }
 
-    private void drainQuietly() {
-        while (!inFlight.isEmpty()) {
+    /** Stops every batch in flight and waits (within the bound) until their threads have let go of them. */
+    private void stopInFlight() {
+        inFlight.forEach(Batch::stop);
+        long deadline = System.nanoTime() + stuckAfter.toNanos();
+        for (Batch batch : inFlight) {
             try {
-                inFlight.poll().get();
+                batch.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException ignored) {
-                // Follows from the failure being reported.
+                // Expected: it was stopped.
+            } catch (TimeoutException e) {
+                LOG.errorf("the writer of job %s after row %d did not stop within %s; leaving it", jobId,
+                        batch.start, stuckAfter);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        inFlight.clear();
     }
 
     private static RuntimeException rethrown(Throwable cause) throws SQLException, IOException {
@@ -154,13 +185,22 @@ final class BatchPipeline<R> implements AutoCloseable {
         return new IllegalStateException(cause);
     }
 
-    /** Lets the batches in flight end (they are valid rows: a reader failure is not theirs), then closes. */
+    /**
+     * Lets the batches in flight end (they are valid rows: a reader failure is not theirs), each within the bound,
+     * then closes. Their failures are not reported here: the job is already stopping on the error that closes it.
+     */
     @Override
     public void close() {
-        drainQuietly();
-        threads.shutdown();
         try {
-            threads.awaitTermination(1, TimeUnit.MINUTES);
+            drain();
+        } catch (SQLException | IOException | RuntimeException e) {
+            LOG.debugf("a batch in flight of job %s failed while the job stopped: %s", jobId, e);
+        }
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(stuckAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.errorf("writer threads of job %s did not end within %s", jobId, stuckAfter);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -179,9 +219,53 @@ final class BatchPipeline<R> implements AutoCloseable {
         }
     }
 
+    /** One batch being written: its result, and what it takes to stop it (its connection and its thread). */
+    private static final class Batch {
+
+        final long start;
+        final Connection connection;
+        final CompletableFuture<Long> result = new CompletableFuture<>();
+        private Thread thread;
+        private boolean stopped;
+
+        Batch(long start, Connection connection) {
+            this.start = start;
+            this.connection = connection;
+        }
+
+        synchronized void begin() throws SQLException {
+            if (stopped) {
+                throw new SQLException("stopped before it started: an earlier batch failed");
+            }
+            thread = Thread.currentThread();
+        }
+
+        synchronized void end() {
+            thread = null;
+            // An interruption meant for this batch must not reach the next batch the thread runs.
+            Thread.interrupted();
+        }
+
+        /**
+         * Ends the batch wherever it waits: closing its connection's socket fails a statement or a read in progress
+         * (a dead server may never answer), interrupting its thread ends a wait for an earlier batch or for the
+         * driver's lock on the connection.
+         */
+        synchronized void stop() {
+            if (result.isDone()) {
+                return;
+            }
+            stopped = true;
+            Sql.abort(connection);
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+
     /** The order of one batch after the one submitted before it. */
     private record FutureOrder(CompletableFuture<Void> earlierKeys, CompletableFuture<Void> keys,
-                               CompletableFuture<Void> earlierCommit) implements BatchOrder {
+                               CompletableFuture<Void> earlierCommit, Duration bound) implements BatchOrder {
 
         @Override
         public void awaitEarlierKeys() throws SQLException {
@@ -198,11 +282,13 @@ final class BatchPipeline<R> implements AutoCloseable {
             await(earlierCommit);
         }
 
-        private static void await(CompletableFuture<Void> earlier) throws SQLException {
+        private void await(CompletableFuture<Void> earlier) throws SQLException {
             try {
-                earlier.get();
+                earlier.get(bound.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 throw new SQLException("an earlier batch of the job failed", e.getCause());
+            } catch (TimeoutException e) {
+                throw new SQLException("an earlier batch of the job did not end within " + bound);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for an earlier batch", e);

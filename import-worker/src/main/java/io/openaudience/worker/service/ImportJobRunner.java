@@ -67,7 +67,7 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
         try (RowSource<ImportRow> source = open(job);
              BatchPipeline<ImportRow> pipeline = new BatchPipeline<>(dataSource,
                      (c, start, rows, order) -> writer.write(c, job, start, rows, order).rows(), job.id(),
-                     job.processed(), config.writers())) {
+                     job.processed(), config.writers(), config.lease())) {
             finished = BatchLoop.run(source, pipeline, job.processed(), maxBatches, config.batchSize(),
                     config.progressInterval(), RowValidator::validate);
         }

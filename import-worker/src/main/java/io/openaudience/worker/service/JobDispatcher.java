@@ -87,6 +87,7 @@ public class JobDispatcher {
             lastHeartbeat = now;
             running.heartbeat();
         }
+        running.releasePending();
         if (now - lastSweep >= config.sweepInterval().toNanos()) {
             lastSweep = now;
             sweep();

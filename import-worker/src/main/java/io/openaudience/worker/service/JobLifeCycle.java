@@ -9,14 +9,13 @@ import io.openaudience.worker.repository.TargetGoneException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
  * What running any claimed job has in common: its lease is kept by the heartbeat while it runs; a job claimed more
  * than {@code max-attempts} times fails; an unreadable file or a deleted target fails it with the reason; a lost
- * lease stops it without a write; any other error gives the lease back so that the sweeper retries it soon.
+ * lease stops it without a write; any other error (the database restarted, say) gives the lease back, as soon as the
+ * database takes it, so that the sweeper retries the job from its checkpoint soon.
  */
 @ApplicationScoped
 public class JobLifeCycle {
@@ -33,12 +32,10 @@ public class JobLifeCycle {
         void fail(J job, String reason) throws SQLException;
     }
 
-    private final DataSource dataSource;
     private final RunningJobs running;
     private final WorkerConfig config;
 
-    public JobLifeCycle(DataSource dataSource, RunningJobs running, WorkerConfig config) {
-        this.dataSource = dataSource;
+    public JobLifeCycle(RunningJobs running, WorkerConfig config) {
         this.running = running;
         this.config = config;
     }
@@ -68,11 +65,7 @@ public class JobLifeCycle {
         } catch (Exception e) {
             LOG.errorf(e, "%s %s stopped on an unexpected error (attempt %d); it will be retried", kind, job.id(),
                     job.attempts());
-            try (Connection c = dataSource.getConnection()) {
-                table.release(c, job.id(), job.owner());
-            } catch (SQLException ignored) {
-                // The lease then simply expires.
-            }
+            running.release(table, job.id(), job.owner());
             return false;
         } finally {
             running.ended(job.id());
