@@ -11,6 +11,7 @@ COUNTS="${COUNTS:-5}"
 
 bench_count() {
     local g work="$STATE/count" url out i times=() card base_times=() psql_card plan
+    gs_login
     g="$(ensure_smart_group)"
     url="$(gs_url "/people/v1/smartgroups/$g/people?api_key=$KEY&site_token=$SITE&limit=0,0")"
     for i in 1 2; do curl -sS -o /dev/null "$url"; done
