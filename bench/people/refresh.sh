@@ -61,7 +61,7 @@ bench_conditional() {
     t_eval=$(($(now_ms) - t_eval))
     local members
     members="$(psql_app -c "SELECT total_users FROM audience.user_group WHERE id = '$g'")"
-    definitions | java -cp "$WORKER_APP/app/*:$WORKER_APP/lib/main/*" "$PEOPLE_BENCH_DIR/PeopleSqlTool.java" \
+    definitions | java -cp "$WORKER_APP/app/*:$WORKER_APP/lib/main/*:$WORKER_APP/lib/boot/*" "$PEOPLE_BENCH_DIR/PeopleSqlTool.java" \
         evaluation "$COMPANY" "$APP" "$g" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" and "$(conditions)" >"$work/evaluate.sql"
 
     local before writes_before i prev t0 out code took seen job from_202 runs=() jobs=()
