@@ -25,7 +25,7 @@ need_node() {
 # The statements of EventRepository as its source writes them (text blocks, in order), $n as pgbench variables.
 record_sql() {
     local source="$REPO/audience-service/src/main/java/io/openaudience/audience/repository/EventRepository.java"
-    awk '/preparedQuery\("""/ { on = 1; n++; next } on && /"""\)/ { on = 0; print ";"; next }
+    awk '/preparedQuery\("""/ { on = 1; n++; next } on && /"""\)/ { on = 0; sub(/""".*/, ""); sub(/^ +/, ""); print $0 ";"; next }
          on && n >= 1 { sub(/^ +/, ""); if ($0 !~ /^--/) printf "%s ", $0 }' "$source" \
         | tr ';' '\n' | sed '/^ *$/d'
 }
