@@ -116,11 +116,12 @@ with_cpu() {
 }
 
 # wrk_run URL LUA SECONDS OUT: CONNECTIONS connections for SECONDS (LUA may be empty: plain GETs of URL); prints
-# "requests seconds p50_ms p99_ms non2xx client_cpu_ms" (wrk's report stays in OUT).
+# "requests seconds p50_ms p99_ms non2xx client_cpu_ms" (wrk's report stays in OUT). WRK_TIMEOUT (wrk's default 2s):
+# slower answers count as socket timeouts, not in the latencies.
 wrk_run() {
     local url="$1" out="$4" script=()
     [[ -n "$2" ]] && script=(-s "$2")
-    with_cpu "$out.cpu" wrk -t2 -c"$CONNECTIONS" -d"$3s" --latency "${script[@]}" "$url" >"$out"
+    with_cpu "$out.cpu" wrk -t2 -c"$CONNECTIONS" -d"$3s" --timeout "${WRK_TIMEOUT:-2s}" --latency "${script[@]}" "$url" >"$out"
     echo "$(awk '/requests in/ { print $1, $4 + 0 }' "$out") $(awk '$1 == "50%" {print $2}' "$out" | to_ms) \
 $(awk '$1 == "99%" {print $2}' "$out" | to_ms) $(awk '/Non-2xx/ {n = $NF} END {print n + 0}' "$out") $(cat "$out.cpu")"
 }
