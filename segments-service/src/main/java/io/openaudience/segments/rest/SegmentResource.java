@@ -52,6 +52,9 @@ public class SegmentResource {
 
     static final String MOVED = "Users moved to segment successfully";
     static final String REMOVED = "Users removed from segment successfully";
+    private static final String MOVE_ALIAS = "Same as `PUT /api/v2/segments/{id}/segment-users/{toSegmentId}` "
+            + "(seed 001).";
+    private static final String REMOVE_ALIAS = "Same as `PUT /api/v2/segments/{id}/segment-users` (seed 001).";
 
     private final SegmentService segments;
     private final MembershipService memberships;
@@ -185,12 +188,12 @@ public class SegmentResource {
     }
 
     @PUT
-    @Path("{id}/{word: segment-users|manage-users}/{toSegmentId}")
+    @Path("{id}/segment-users/{toSegmentId}")
     @Operation(summary = "Manage user segments: move",
             description = "Moves the listed members from segment `id` to `toSegmentId` in one transaction; "
                     + "members already in the target just leave the source; ids that are not members of the "
-                    + "source are ignored. `count` = members that left the source. The path word is "
-                    + "`segment-users` or `manage-users`; POST does the same (seed 001).")
+                    + "source are ignored. `count` = members that left the source. `manage-users` is the other path "
+                    + "word, and POST does the same as PUT on both (seed 001).")
     @APIResponse(responseCode = "200", description = "Moved",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "moved", value = OpenApiExamples.MOVED)))
@@ -204,23 +207,39 @@ public class SegmentResource {
                 .map(count -> Envelope.of(MOVED, new CountResult(count)));
     }
 
-    @POST
-    @Path("{id}/{word: segment-users|manage-users}/{toSegmentId}")
-    @Operation(summary = "Manage user segments: move (POST)", description = "Same as the PUT.")
+    @PUT
+    @Path("{id}/manage-users/{toSegmentId}")
+    @Operation(summary = "Manage user segments: move (alias path)", description = MOVE_ALIAS)
     @APIResponse(responseCode = "200", description = "Moved")
-    @APIResponse(responseCode = "400", description = "users missing or empty, or source = target")
-    @APIResponse(responseCode = "404", description = "Source or target segment unknown in this initiative")
+    public Uni<Envelope<CountResult>> moveAlias(@PathParam("id") long id,
+                                                @PathParam("toSegmentId") long toSegmentId, UserIds body) {
+        return move(id, toSegmentId, body);
+    }
+
+    @POST
+    @Path("{id}/segment-users/{toSegmentId}")
+    @Operation(summary = "Manage user segments: move (POST)", description = MOVE_ALIAS)
+    @APIResponse(responseCode = "200", description = "Moved")
     public Uni<Envelope<CountResult>> moveByPost(@PathParam("id") long id,
                                                  @PathParam("toSegmentId") long toSegmentId, UserIds body) {
         return move(id, toSegmentId, body);
     }
 
+    @POST
+    @Path("{id}/manage-users/{toSegmentId}")
+    @Operation(summary = "Manage user segments: move (POST, alias path)", description = MOVE_ALIAS)
+    @APIResponse(responseCode = "200", description = "Moved")
+    public Uni<Envelope<CountResult>> moveAliasByPost(@PathParam("id") long id,
+                                                      @PathParam("toSegmentId") long toSegmentId, UserIds body) {
+        return move(id, toSegmentId, body);
+    }
+
     @PUT
-    @Path("{id}/{word: segment-users|manage-users}")
+    @Path("{id}/segment-users")
     @Operation(summary = "Manage user segments: remove",
             description = "Removes the listed members from the segment (the members are kept); ids that are not "
-                    + "members are ignored. `count` = memberships removed. The path word is `segment-users` or "
-                    + "`manage-users`; POST does the same (seed 001).")
+                    + "members are ignored. `count` = memberships removed. `manage-users` is the other path word, "
+                    + "and POST does the same as PUT on both (seed 001).")
     @APIResponse(responseCode = "200", description = "Removed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "removed", value = OpenApiExamples.REMOVED)))
@@ -233,13 +252,27 @@ public class SegmentResource {
                 .map(count -> Envelope.of(REMOVED, new CountResult(count)));
     }
 
-    @POST
-    @Path("{id}/{word: segment-users|manage-users}")
-    @Operation(summary = "Manage user segments: remove (POST)", description = "Same as the PUT.")
+    @PUT
+    @Path("{id}/manage-users")
+    @Operation(summary = "Manage user segments: remove (alias path)", description = REMOVE_ALIAS)
     @APIResponse(responseCode = "200", description = "Removed")
-    @APIResponse(responseCode = "400", description = "users missing or empty")
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative")
+    public Uni<Envelope<CountResult>> removeAlias(@PathParam("id") long id, UserIds body) {
+        return remove(id, body);
+    }
+
+    @POST
+    @Path("{id}/segment-users")
+    @Operation(summary = "Manage user segments: remove (POST)", description = REMOVE_ALIAS)
+    @APIResponse(responseCode = "200", description = "Removed")
     public Uni<Envelope<CountResult>> removeByPost(@PathParam("id") long id, UserIds body) {
+        return remove(id, body);
+    }
+
+    @POST
+    @Path("{id}/manage-users")
+    @Operation(summary = "Manage user segments: remove (POST, alias path)", description = REMOVE_ALIAS)
+    @APIResponse(responseCode = "200", description = "Removed")
+    public Uni<Envelope<CountResult>> removeAliasByPost(@PathParam("id") long id, UserIds body) {
         return remove(id, body);
     }
 }

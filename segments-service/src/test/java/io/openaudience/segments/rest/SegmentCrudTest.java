@@ -212,6 +212,8 @@ class SegmentCrudTest {
                 .body("paths.'/api/v2/segments/{id}/manage-users/{toSegmentId}'.put", notNullValue())
                 .body("paths.'/api/v2/segments/{id}/segment-users'.put", notNullValue())
                 .body("paths.'/api/v2/segments/{id}/manage-users'.put", notNullValue())
+                .body("paths.'/api/v2/segments/{id}/manage-users/{toSegmentId}'.post", notNullValue())
+                .body("paths.'/api/v2/segments/{id}/segment-users'.post", notNullValue())
                 .body("paths.'/api/v2/idea-manager/bulk-create-user'.post", notNullValue())
                 .body("paths.'/api/v2/idea-manager/bulk-create-user/{segmentId}'.post.responses.'404'",
                         notNullValue())
