@@ -77,7 +77,7 @@ public class PeopleSqlTool {
         params.setAccessible(true);
         @SuppressWarnings("unchecked")
         List<Object> values = (List<Object>) params.invoke(statement);
-        int offset = values.size() - 1;
+        int offset = values.size() - 2;
         Files.writeString(dir.resolve("page.pgbench"), variables((String) sql.invoke(statement), "p", offset) + ";\n");
         Files.writeString(dir.resolve("page.vars"), vars("p", values, offset));
     }

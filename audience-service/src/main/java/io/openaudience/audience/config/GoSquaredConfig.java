@@ -37,6 +37,14 @@ public interface GoSquaredConfig {
         /** Largest {@code count} of {@code limit} with {@code presenter=csv} (streamed). */
         @WithDefault("100000")
         int maxCsvCount();
+
+        /** A {@code cardinality} that took at least this long to count is reused ({@code Cardinalities}). */
+        @WithDefault("1S")
+        Duration cardinalitySlow();
+
+        /** How long a slow {@code cardinality} is reused for the same list. */
+        @WithDefault("10S")
+        Duration cardinalityReuse();
     }
 
     /** Signed download links of a smart group's pageview events. */

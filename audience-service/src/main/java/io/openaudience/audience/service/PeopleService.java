@@ -47,13 +47,15 @@ public class PeopleService {
     private final FilterContextRepository contexts;
     private final SmartGroupService groups;
     private final GoSquaredConfig config;
+    private final Cardinalities cardinalities;
 
     public PeopleService(PeopleRepository people, FilterContextRepository contexts, SmartGroupService groups,
-                         GoSquaredConfig config) {
+                         GoSquaredConfig config, Cardinalities cardinalities) {
         this.people = people;
         this.contexts = contexts;
         this.groups = groups;
         this.config = config;
+        this.cardinalities = cardinalities;
     }
 
     /** The query parameters as they arrived (text; absent = null). */
@@ -69,8 +71,11 @@ public class PeopleService {
                            MomentFormat dates) {
     }
 
-    /** What a list reads: the filter, its context, and the group's prefs (defaults for sort and fields) if any. */
-    private record Source(Filter filter, FilterContext context, PeopleSort sort, List<String> fields) {
+    /**
+     * What a list reads: the filter, its context, and the group's prefs (defaults for sort and fields) if any;
+     * {@code key} names the filter as the client gave it (with the tenant), the key of its count.
+     */
+    private record Source(String key, Filter filter, FilterContext context, PeopleSort sort, List<String> fields) {
     }
 
     @WithSession
@@ -99,20 +104,26 @@ public class PeopleService {
 
     private Uni<Source> group(Tenant tenant, String slug) {
         return groups.group(tenant, slug).chain(g -> contexts.context(tenant, Instant.now())
-                .map(context -> new Source(SmartGroupService.parse(g.filters, context), context, prefsSort(g),
-                        prefsFields(g))));
+                .map(context -> new Source(key(tenant, g.filters), SmartGroupService.parse(g.filters, context),
+                        context, prefsSort(g), prefsFields(g))));
     }
 
     private Uni<Source> filtered(Tenant tenant, JsonNode filters) {
         return contexts.context(tenant, Instant.now())
-                .map(context -> new Source(SmartGroupService.parse(filters, context), context, PeopleSort.DEFAULT,
-                        List.of()));
+                .map(context -> new Source(key(tenant, filters), SmartGroupService.parse(filters, context), context,
+                        PeopleSort.DEFAULT, List.of()));
+    }
+
+    private static String key(Tenant tenant, JsonNode filters) {
+        return tenant.companyId() + '\n' + tenant.applicationId() + '\n' + filters;
     }
 
     private Uni<PeoplePage> page(Source source, Checked checked) {
         PeopleQuery q = query(source, checked);
         List<String> fields = checked.fields() != null ? checked.fields() : source.fields();
-        return Uni.combine().all().unis(people.page(q), people.count(q)).asTuple()
+        Uni<Long> cardinality = cardinalities.count(source.key() + '\n'
+                + (checked.search() == null ? "-" : "+" + checked.search()), () -> people.count(q));
+        return Uni.combine().all().unis(people.page(q), cardinality).asTuple()
                 .map(t -> new PeoplePage(t.getItem1().stream()
                         .map(row -> Persons.select(Persons.full(row, checked.dates()), fields)).toList(),
                         t.getItem2()));
