@@ -41,15 +41,49 @@ class CardinalitiesTest {
     }
 
     @Test
-    void aSlowCountIsReusedForItsWindowThenMadeAgain() {
-        assertEquals(80_000, count("group", counter(80_000, 2_000)));
+    void aSlowCountIsReusedForItsWindowThenRecountedWhileItStillAnswers() {
+        assertEquals(80_000, count("group", counter(80_000, 1_000)));
         now += 9_999;
-        assertEquals(80_000, count("group", counter(80_001, 2_000)));
+        assertEquals(80_000, count("group", counter(80_001, 1_000)));
         assertEquals(1, counted.get());
 
         now += 1;
-        assertEquals(80_002, count("group", counter(80_002, 2_000)));
+        CompletableFuture<Long> recount = new CompletableFuture<>();
+        Supplier<Uni<Long>> pending = () -> {
+            counted.incrementAndGet();
+            return Uni.createFrom().completionStage(recount);
+        };
+        assertEquals(80_000, count("group", pending), "the kept count answers while the recount runs");
+        assertEquals(80_000, count("group", pending));
+        assertEquals(2, counted.get(), "one recount for both requests");
+
+        now += 1_000;
+        recount.complete(80_002L);
+        assertEquals(80_002, count("group", counter(80_003, 1_000)));
         assertEquals(2, counted.get());
+    }
+
+    @Test
+    void aVerySlowCountIsKeptTenTimesAsLongAsItTook() {
+        count("group", counter(80_000, 3_000));
+        now += 29_999;
+        assertEquals(80_000, count("group", counter(80_001, 3_000)));
+        assertEquals(1, counted.get());
+
+        now += 1;
+        count("group", counter(80_002, 3_000));
+        assertEquals(2, counted.get());
+    }
+
+    @Test
+    void aSlowGroupThatBecameQuickIsCountedAfreshAgain() {
+        count("group", counter(80_000, 1_000));
+        now += 10_000;
+
+        count("group", counter(10, 5));
+
+        assertEquals(11, count("group", counter(11, 5)));
+        assertEquals(3, counted.get());
     }
 
     @Test
