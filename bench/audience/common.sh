@@ -65,6 +65,7 @@ run_service() {
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
         JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
         AUDIENCE_ENCRYPTION_KEYS="$DEV_ENCRYPTION_KEYS" AUDIENCE_ENCRYPTION_ACTIVE_KEY=dev1 \
+        GOSQUARED_FEED_SECRET="${GOSQUARED_FEED_SECRET:-dev-only-gosquared-feed-secret-0123456789}" \
         IMPORT_WORKER_FETCH_ALLOWED_HOSTS=127.0.0.1 \
         HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
         nohup java "-Xmx$SERVICE_XMX" $opts -jar "$app/quarkus-run.jar" \
