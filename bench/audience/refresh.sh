@@ -24,6 +24,27 @@ refreshed_seen() {
     END \$\$" 2>&1 | awk '/seen/ { print $NF }'
 }
 
+
+# timed_refresh APP GROUP: POST …/user_group/GROUP/refresh, then waits (refreshed_seen) for the group's new
+# total_users_refreshed_at; prints "<ms from the 202 to the new stamp> <ms the POST took> <the job id>".
+timed_refresh() {
+    local app="$1" g="$2" prev poller t0 out code took seen
+    prev="$(psql_app -c "SELECT total_users_refreshed_at::text FROM audience.user_group WHERE id = '$g'")"
+    refreshed_seen "$g" "$prev" >"$STATE/seen" &
+    poller=$!
+    sleep 0.5
+    t0="$(now_ms)"
+    out="$(curl -sS -X POST -w ' %{http_code} %{time_total}' -H "Authorization: Bearer $(fynd_token "$app")" \
+        "$(fynd_url "$app" "/user_group/$g/refresh")")"
+    read -r code took <<<"$(awk '{ print $(NF - 1), $NF }' <<<"$out")"
+    [[ "$code" == 202 ]] || { echo "refresh answered: $out" >&2; kill "$poller"; return 1; }
+    wait "$poller"
+    seen="$(cat "$STATE/seen")"
+    [[ "$seen" =~ ^[0-9]+$ ]] || { echo "the new refreshed_at was not seen within 60 s" >&2; return 1; }
+    echo "$(awk -v s="$seen" -v t="$t0" -v c="$took" 'BEGIN { printf "%.0f %.0f", s - (t + c * 1000), c * 1000 }')" \
+        "$(json_field job_id <<<"$out")"
+}
+
 bench_refresh() {
     local g members
     g="$(ensure_big_group "${MEMBERS:-1000000}")"
@@ -36,29 +57,17 @@ bench_refresh() {
     done | median)"
     plan="$(psql_app -c "EXPLAIN (ANALYZE, BUFFERS) $sql" | grep -E 'Scan|Heap Fetches|Execution' | sed 's/^ */    /')"
 
-    local i prev t0 out code took seen job from_202 runs=() job_ms=()
+    local i post job from_202 runs=() job_ms=()
     # Refresh 0 is the warm-up (the first message on the topic, cold code paths); it is shown, not counted.
     for ((i = 0; i <= REFRESHES; i++)); do
-        prev="$(psql_app -c "SELECT total_users_refreshed_at::text FROM audience.user_group WHERE id = '$g'")"
-        refreshed_seen "$g" "$prev" >"$STATE/seen" &
-        local poller=$!
-        sleep 0.5
-        t0="$(now_ms)"
-        out="$(curl -sS -X POST -w ' %{http_code} %{time_total}' -H "Authorization: Bearer $(fynd_token "$APP_BIG")" \
-            "$(fynd_url "$APP_BIG" "/user_group/$g/refresh")")"
-        read -r code took <<<"$(awk '{ print $(NF - 1), $NF }' <<<"$out")"
-        [[ "$code" == 202 ]] || { echo "refresh answered: $out" >&2; kill "$poller"; return 1; }
-        job="$(json_field job_id <<<"$out")"
-        wait "$poller"
-        seen="$(cat "$STATE/seen")"
-        [[ "$seen" =~ ^[0-9]+$ ]] || { echo "the new refreshed_at was not seen within 60 s" >&2; return 1; }
-        from_202="$(awk -v s="$seen" -v t="$t0" -v c="$took" 'BEGIN { printf "%.0f", s - (t + c * 1000) }')"
+        read -r from_202 post job <<<"$(timed_refresh "$APP_BIG" "$g")" || return 1
+        [[ -n "$job" ]] || return 1
         ((i > 0)) && runs+=("$from_202")
         job_ms+=("$(psql_app -c "SELECT round(extract(epoch FROM finished_at - created_at) * 1000) || ' ' || status
                                  || ' ' || total FROM audience.job WHERE id = '$job'")")
         echo "refresh $i$( ((i > 0)) || echo ' (warm-up)'): 202 after" \
-            "$(awk -v c="$took" 'BEGIN { printf "%.0f", c * 1000 }') ms, new refreshed_at seen ${from_202} ms after" \
-            "the 202; job: ${job_ms[-1]} (ms from its row to its end, status, total)"
+            "$post ms, new refreshed_at seen ${from_202} ms after the 202; job: ${job_ms[-1]} (ms from its row to" \
+            "its end, status, total)"
     done
 
     echo

@@ -61,11 +61,5 @@ bench_count() {
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     . "$PEOPLE_BENCH_DIR/seed.sh"
-    trap infra_down EXIT
-    infra_up
-    build_services
-    start_people_services
-    machine_report
-    bench_seed
-    bench_count
+    run_people bench_count
 fi

@@ -64,30 +64,17 @@ bench_conditional() {
     definitions | java -cp "$WORKER_APP/app/*:$WORKER_APP/lib/main/*:$WORKER_APP/lib/boot/*" "$PEOPLE_BENCH_DIR/PeopleSqlTool.java" \
         evaluation "$COMPANY" "$APP" "$g" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" and "$(conditions)" >"$work/evaluate.sql"
 
-    local before writes_before i prev t0 out code took seen job from_202 runs=() jobs=()
+    local before writes_before i post job from_202 runs=() jobs=()
     sleep 11
     writes_before="$(member_writes)"
     before="$(fingerprint "$g")"
     for ((i = 0; i <= REFRESHES; i++)); do
-        prev="$(psql_app -c "SELECT total_users_refreshed_at::text FROM audience.user_group WHERE id = '$g'")"
-        refreshed_seen "$g" "$prev" >"$STATE/seen" &
-        local poller=$!
-        sleep 0.5
-        t0="$(now_ms)"
-        out="$(curl -sS -X POST -w ' %{http_code} %{time_total}' -H "Authorization: Bearer $(fynd_token "$APP")" \
-            "$(fynd_url "$APP" "/user_group/$g/refresh")")"
-        read -r code took <<<"$(awk '{ print $(NF - 1), $NF }' <<<"$out")"
-        [[ "$code" == 202 ]] || { echo "refresh answered: $out" >&2; kill "$poller"; return 1; }
-        job="$(json_field job_id <<<"$out")"
-        wait "$poller"
-        seen="$(cat "$STATE/seen")"
-        [[ "$seen" =~ ^[0-9]+$ ]] || { echo "the new refreshed_at was not seen within 60 s" >&2; return 1; }
-        from_202="$(awk -v s="$seen" -v t="$t0" -v c="$took" 'BEGIN { printf "%.0f", s - (t + c * 1000) }')"
+        read -r from_202 post job <<<"$(timed_refresh "$APP" "$g")" || return 1
+        [[ -n "$job" ]] || return 1
         ((i > 0)) && runs+=("$from_202")
         jobs+=("$(psql_app -c "SELECT type || ' ' || status || ' ' || total FROM audience.job WHERE id = '$job'")")
         echo "refresh $i$( ((i > 0)) || echo ' (warm-up)'): 202 after" \
-            "$(awk -v c="$took" 'BEGIN { printf "%.0f", c * 1000 }') ms, new refreshed_at ${from_202} ms after the" \
-            "202; job: ${jobs[-1]}"
+            "$post ms, new refreshed_at ${from_202} ms after the 202; job: ${jobs[-1]}"
     done
     local after
     after="$(fingerprint "$g")"
@@ -130,11 +117,5 @@ bench_conditional() {
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     . "$PEOPLE_BENCH_DIR/seed.sh"
-    trap infra_down EXIT
-    infra_up
-    build_services
-    start_people_services
-    machine_report
-    bench_seed
-    bench_conditional
+    run_people bench_conditional
 fi

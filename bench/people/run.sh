@@ -10,14 +10,4 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/refresh.sh"
 . "$HERE/tracking.sh"
 
-trap infra_down EXIT
-infra_up
-build_services
-start_people_services
-machine_report
-bench_seed
-bench_count
-bench_paging
-bench_conditional
-bench_tracking
-machine_report
+run_people bench_count bench_paging bench_conditional bench_tracking machine_report

@@ -89,11 +89,19 @@ bench_seed() {
     fi
 }
 
-if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+# run_people BENCH...: everything up (seeded first when this cluster holds no seed yet), then each BENCH in turn; all
+# that was started is stopped on exit. Each script's entry point when run alone.
+run_people() {
     trap infra_down EXIT
     infra_up
     build_services
     start_people_services
     machine_report
     bench_seed
+    local b
+    for b in "$@"; do "$b"; done
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    run_people
 fi
