@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * What every service accepts in a request URI, checked before routing: well-formed percent-escapes, valid UTF-8, and
- * no NUL or other control character in the path or in a query parameter (tab, CR and LF allowed in query values).
+ * no NUL or other control character in the path or in a query parameter (tab, CR and LF are left to the resources).
  * Without it a broken escape is refused by the router with an empty 400, and a NUL reaches SQL as a 500 (PostgreSQL
  * refuses it in text). A refusal is a 400 in the request's API family envelope naming the part: {@code path} or the
  * query parameter.
@@ -118,7 +118,8 @@ public class UriHardening {
         } catch (IllegalArgumentException e) {
             return "the path " + e.getMessage();
         }
-        String problem = TextRules.singleLineProblem(path, Integer.MAX_VALUE);
+        // Tab, CR and LF are left to the resources, whose rules name the parameter (user_id: "contains a line break").
+        String problem = TextRules.problem(path, Integer.MAX_VALUE);
         return problem == null ? null : "the path " + problem;
     }
 
