@@ -1,7 +1,10 @@
 package io.openaudience.common.error;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -57,29 +60,31 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri, HttpServerRequest request) {
-        String field = null;
-        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            field = mismatch.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-        }
+        JsonProcessingException reason = reasonOf(e);
+        String field = fieldOf(e, reason);
         String message;
-        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        if (e instanceof JsonHardening.BadTextException bad) {
+        String original = reason.getOriginalMessage() == null ? "" : reason.getOriginalMessage();
+        if (reason instanceof JsonHardening.BadTextException bad) {
             String at = (field == null ? "" : field) + bad.innerPath();
             field = at.startsWith(".") ? at.substring(1) : at.isEmpty() ? null : at;
             message = original;
         } else if (original.startsWith("Duplicate field '")) {
             int close = original.lastIndexOf('\'');
-            field = close > 17 ? original.substring(17, close) : null;
+            if (field == null) {
+                field = close > 17 ? original.substring(17, close) : null;
+            }
             message = "duplicate key";
         } else if (original.startsWith("Trailing token")) {
             message = "unexpected content after the JSON document";
-        } else if (e instanceof StreamConstraintsException) {
-            message = "request body exceeds a limit: " + e.getOriginalMessage();
-        } else if (e instanceof UnrecognizedPropertyException) {
+        } else if (limitOf(reason) != null) {
+            message = "request body exceeds a limit: " + limitOf(reason).getOriginalMessage();
+        } else if (original.startsWith("Invalid UTF-8") || original.startsWith("Invalid UTF-32")) {
+            message = "invalid UTF-8";
+        } else if (original.startsWith("Illegal unquoted character")) {
+            message = "contains a control character (unescaped)";
+        } else if (reason instanceof UnrecognizedPropertyException) {
             message = "unknown field";
-        } else if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+        } else if (reason instanceof InvalidFormatException || reason instanceof MismatchedInputException) {
             message = field == null ? "request body has the wrong type" : "wrong type";
         } else {
             message = "malformed JSON";
@@ -87,6 +92,61 @@ public class ErrorMappers {
         List<FieldError> errors = field == null ? List.of() : List.of(FieldError.of(field, message));
         String text = field == null ? message : field + ": " + message;
         return respond(uri, request, 400, "invalid_request", text, errors, null);
+    }
+
+    /**
+     * What the parser or a deserializer refused: databind wraps a parser's refusal inside a field (invalid UTF-8, a
+     * string beyond the limit) in a mapping exception that only adds the field's path.
+     */
+    private static JsonProcessingException reasonOf(JsonProcessingException e) {
+        JsonProcessingException reason = e;
+        while (reason instanceof JsonMappingException && !(reason instanceof MismatchedInputException)
+                && reason.getCause() instanceof JsonProcessingException inner && inner != reason) {
+            reason = inner;
+        }
+        return reason;
+    }
+
+    /** The size or nesting limit the document broke, or null (a tree deserializer may wrap it in a parse error). */
+    private static StreamConstraintsException limitOf(JsonProcessingException reason) {
+        return reason instanceof StreamConstraintsException limit ? limit
+                : reason.getCause() instanceof StreamConstraintsException limit ? limit : null;
+    }
+
+    /**
+     * Where in the document the problem is ({@code users[2].email}), or null: the parser's position when the parser
+     * refused the text, else the path databind recorded. A limit (nesting, length) names the outermost field only
+     * ({@code [0].name}), since the deep path of a too-deep document says nothing more.
+     */
+    private static String fieldOf(JsonProcessingException e, JsonProcessingException reason) {
+        List<String> parts = new java.util.ArrayList<>();
+        boolean limit = limitOf(reason) != null;
+        if (reason instanceof JsonParseException parse && parse.getProcessor() != null) {
+            java.util.Deque<String> stack = new java.util.ArrayDeque<>();
+            for (JsonStreamContext c = parse.getProcessor().getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+                if (c.inObject() && c.getCurrentName() != null) {
+                    stack.addFirst(c.getCurrentName());
+                } else if (c.inArray()) {
+                    stack.addFirst("[" + c.getCurrentIndex() + "]");
+                }
+            }
+            parts.addAll(stack);
+        }
+        if (parts.isEmpty() && e instanceof JsonMappingException mapping) {
+            mapping.getPath().forEach(r -> parts.add(r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]"));
+        }
+        if (parts.isEmpty()) {
+            return null;
+        }
+        int end = parts.size();
+        if (limit) {
+            end = 1;
+            while (end < parts.size() && parts.get(end - 1).startsWith("[")) {
+                end++;
+            }
+        }
+        return String.join(".", parts.subList(0, end)).replace(".[", "[");
     }
 
     /** RESTEasy Reactive ships its own mapper for this subtype (a non-envelope body); this one is more specific. */

@@ -1,18 +1,23 @@
 package io.openaudience.common.rest;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.JsonNodeDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.openaudience.common.text.TextRules;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
@@ -23,8 +28,9 @@ import java.util.Map;
 
 /**
  * What every service accepts as JSON, decided once: no duplicate keys, nothing after the document, bounded nesting and
- * sizes, and no NUL or other C0 control character (except tab, CR, LF) in any string or key — PostgreSQL refuses NUL
- * in text and JSONB, so such a value would otherwise fail deep inside a write as a 500. Each refusal is a
+ * sizes, no integer for a boolean nor a fraction for an integer, and no NUL or other C0 control character (except tab,
+ * CR, LF) in any string or key — PostgreSQL refuses NUL in text and JSONB, so such a value would otherwise fail deep
+ * inside a write as a 500. Each refusal is a
  * {@link com.fasterxml.jackson.core.JsonProcessingException} that {@code ErrorMappers} answers as a 400 naming the field.
  */
 @Singleton
@@ -39,6 +45,9 @@ public class JsonHardening implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // A wrong scalar type is refused rather than guessed at: 1 is not a boolean, 2.5 is not an integer.
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxStringLength(MAX_STRING_LENGTH)
@@ -83,7 +92,13 @@ public class JsonHardening implements ObjectMapperCustomizer {
 
         @Override
         public JsonNode deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            JsonNode tree = trees.deserialize(p, ctxt);
+            JsonNode tree;
+            try {
+                tree = trees.deserialize(p, ctxt);
+            } catch (StreamConstraintsException e) {
+                // Carries the parser, so that the error names the field holding the too-long string or too-deep tree.
+                throw new JsonParseException(p, e.getOriginalMessage(), e);
+            }
             check(p, tree, "");
             return tree;
         }

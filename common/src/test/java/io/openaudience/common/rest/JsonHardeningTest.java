@@ -67,7 +67,10 @@ class JsonHardeningTest {
                 () -> mapper().readValue("{\"name\":\"a\"} {}", Body.class));
         assertTrue(trailing.getOriginalMessage().startsWith("Trailing token"), trailing.getOriginalMessage());
         String deep = "[".repeat(JsonHardening.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonHardening.MAX_NESTING_DEPTH + 1);
-        assertThrows(StreamConstraintsException.class, () -> mapper().readValue(deep, JsonNode.class));
+        // A free-form tree reports the limit as a parse error that carries the parser (its position names the field).
+        JsonParseException tooDeep = assertThrows(JsonParseException.class, () -> mapper().readValue(deep, JsonNode.class));
+        assertTrue(tooDeep.getCause() instanceof StreamConstraintsException, String.valueOf(tooDeep.getCause()));
+        assertThrows(StreamConstraintsException.class, () -> mapper().readValue(deep, Object.class));
     }
 
     @Test
@@ -77,5 +80,20 @@ class JsonHardeningTest {
         assertTrue(body.properties() == null || body.properties().isNull());
         assertEquals(Map.of("a", 1), mapper().readValue("{\"a\":1}", Map.class));
         assertEquals(null, mapper().readValue("{}", Body.class).properties(), "absent stays null");
+    }
+
+    /** A body with a flag and a count. */
+    record Flags(Boolean flag, Integer count) {
+    }
+
+    @Test
+    void anIntegerIsNoBooleanAndAFractionNoInteger() throws Exception {
+        MismatchedInputException notBoolean = assertThrows(MismatchedInputException.class,
+                () -> mapper().readValue("{\"flag\":7}", Flags.class));
+        assertEquals("flag", notBoolean.getPath().get(0).getFieldName());
+        MismatchedInputException notInteger = assertThrows(MismatchedInputException.class,
+                () -> mapper().readValue("{\"count\":2.5}", Flags.class));
+        assertEquals("count", notInteger.getPath().get(0).getFieldName());
+        assertEquals(new Flags(true, 3), mapper().readValue("{\"flag\":true,\"count\":3}", Flags.class));
     }
 }
