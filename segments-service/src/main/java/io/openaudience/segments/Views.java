@@ -46,8 +46,8 @@ public final class Views {
     public record SegmentOption(String value, @JsonProperty("user_segment") UserSegment userSegment) {
     }
 
-    /** A membership row; initiativeId is the initiative key (e.g. "DEE"), see the README. */
-    public record UserSegment(long userId, long segmentOptionId, String initiativeId, long teamId,
+    /** A membership row; initiativeId is the initiative's number (seed 002), not the key of the header. */
+    public record UserSegment(long userId, long segmentOptionId, long initiativeId, long teamId,
                               long subscriptionId, String createdAt, String updatedAt) {
     }
 

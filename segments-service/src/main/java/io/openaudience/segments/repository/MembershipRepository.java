@@ -36,15 +36,18 @@ public class MembershipRepository {
 
     /**
      * The members among {@code userIds} with every segment they belong to in the tenant's initiative, ordered by
-     * user then segment. Rows: id, email, first_name, role, status, segment_id, value, team_id, created_at, updated_at.
+     * user then segment. Rows: id, email, first_name, role, status, segment_id, value, team_id, created_at, updated_at,
+     * initiative_number (the initiative's number, V21).
      */
     public Uni<List<Row>> membersWithSegments(SqlClient client, Tenant tenant, Long[] userIds) {
         return client.preparedQuery("SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value,"
-                        + " us.team_id, us.created_at, us.updated_at"
+                        + " us.team_id, us.created_at, us.updated_at, i.id AS initiative_number"
                         + " FROM segments.member m"
                         + " JOIN segments.user_segment us ON us.user_id = m.id AND us.subscription_id = $2"
                         + " AND us.initiative_id = $3"
                         + " JOIN segments.segment s ON s.id = us.segment_id"
+                        + " JOIN segments.initiative i ON i.subscription_id = us.subscription_id"
+                        + " AND i.key = us.initiative_id"
                         + " WHERE m.id = ANY($1) AND m.subscription_id = $2"
                         + " ORDER BY m.id, us.segment_id")
                 .execute(Tuple.of(userIds, tenant.subscriptionId(), tenant.initiativeId()))

@@ -27,7 +27,7 @@ final class OpenApiExamples {
             "createdAt": "2024-10-24T08:11:55.000Z", "users": [{"id": 1650, "email": "aarav.patel@shorterloop.com", \
             "user_subscriptions": [{"firstName": null, "userRole": "idm_member", "status": "pending"}], \
             "segmentOptions": [{"value": "Young Innovators", "user_segment": {"userId": 1650, "segmentOptionId": 19, \
-            "initiativeId": "DEE", "teamId": 0, "subscriptionId": 1378, "createdAt": "2024-10-24T11:35:19.000Z", \
+            "initiativeId": 1117, "teamId": 0, "subscriptionId": 1378, "createdAt": "2024-10-24T11:35:19.000Z", \
             "updatedAt": "2024-10-24T11:35:19.000Z"}}]}], "userCount": 5}}""";
 
     static final String BULK_CREATED = """

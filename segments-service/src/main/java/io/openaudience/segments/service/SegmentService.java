@@ -131,7 +131,7 @@ public class SegmentService {
                     List.of(new UserSubscription(r.getString("first_name"), r.getString("role"),
                             r.getString("status"))), new ArrayList<>()));
             user.segmentOptions().add(new SegmentOption(r.getString("value"), new UserSegment(userId,
-                    r.getLong("segment_id"), tenant.initiativeId(), r.getLong("team_id"), tenant.subscriptionId(),
+                    r.getLong("segment_id"), r.getLong("initiative_number"), r.getLong("team_id"), tenant.subscriptionId(),
                     Views.iso(r.getOffsetDateTime("created_at")), Views.iso(r.getOffsetDateTime("updated_at")))));
         }
         return users;

@@ -8,6 +8,7 @@ import java.util.List;
 import static io.openaudience.segments.rest.Fixtures.addMembers;
 import static io.openaudience.segments.rest.Fixtures.as;
 import static io.openaudience.segments.rest.Fixtures.createSegment;
+import static io.openaudience.segments.rest.Fixtures.longs;
 import static io.openaudience.segments.rest.Fixtures.newSubscription;
 import static org.hamcrest.Matchers.aMapWithSize;
 import static org.hamcrest.Matchers.contains;
@@ -16,6 +17,8 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** GET `/api/v2/segments/with-users[/{id}]`: the seed 002 shape, pagination and tenancy. */
 @QuarkusTest
@@ -24,7 +27,7 @@ class SegmentWithUsersTest {
     private static final String ISO = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
 
     @Test
-    void segmentWithUsersHasTheSeedShapeAndListsAllSegmentsOfEachUser() {
+    void segmentWithUsersHasTheSeedShapeAndListsAllSegmentsOfEachUser() throws Exception {
         long sub = newSubscription();
         long young = createSegment(sub, "DEE", "Young Innovators");
         long early = createSegment(sub, "DEE", "Early Adopters");
@@ -34,6 +37,11 @@ class SegmentWithUsersTest {
         long elsewhere = createSegment(sub, "OTHER", "Elsewhere");
         addMembers(sub, "OTHER", elsewhere, "aarav.patel@shorterloop.com");
 
+        // Seed 002: the initiative's number (V21), not the key the header carries; another initiative has another.
+        List<Long> numbers = longs("SELECT id FROM segments.initiative WHERE subscription_id = ? ORDER BY key", sub);
+        assertEquals(2, numbers.size(), "DEE and OTHER are numbered");
+        Long dee = longs("SELECT id FROM segments.initiative WHERE subscription_id = ? AND key = 'DEE'", sub).get(0);
+        assertNotEquals(numbers.get(0), numbers.get(1));
         as(sub, "DEE").get("/api/v2/segments/with-users/" + young).then().statusCode(200)
                 .body("success", equalTo(true))
                 .body("data", aMapWithSize(5))
@@ -54,7 +62,7 @@ class SegmentWithUsersTest {
                 .body("data.users[0].segmentOptions[0].user_segment", aMapWithSize(7))
                 .body("data.users[0].segmentOptions[0].user_segment.userId", equalTo(ids.get(0).intValue()))
                 .body("data.users[0].segmentOptions[0].user_segment.segmentOptionId", equalTo((int) young))
-                .body("data.users[0].segmentOptions[0].user_segment.initiativeId", equalTo("DEE"))
+                .body("data.users[0].segmentOptions[0].user_segment.initiativeId", equalTo(dee.intValue()))
                 .body("data.users[0].segmentOptions[0].user_segment.teamId", equalTo(0))
                 .body("data.users[0].segmentOptions[0].user_segment.subscriptionId", equalTo((int) sub))
                 .body("data.users[0].segmentOptions[0].user_segment.createdAt", matchesPattern(ISO))
