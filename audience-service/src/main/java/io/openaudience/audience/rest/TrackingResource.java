@@ -8,11 +8,14 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -94,7 +97,8 @@ public class TrackingResource {
             + "empty JSON body (clients send their empty-bodied calls so), answers {success: true} when the key is "
             + "good and writes nothing: GET is safe; tracking data goes in a POST.")
     @APIResponse(responseCode = "200", description = "{success: true}")
-    public Uni<Success> check() {
+    public Uni<Success> check(@Parameter(description = "identify, properties or event",
+            schema = @Schema(enumeration = {"identify", "properties", "event"})) @PathParam("call") String call) {
         tenant.tenant();
         return Uni.createFrom().item(Success.OK);
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
@@ -33,6 +34,9 @@ class GoSquaredOpenApiTest {
                         not(hasItems("api_key")))
                 .body("paths.'" + keys + "'", hasKey("post"))
                 .body("paths.'" + keys + "'", hasKey("get"))
-                .body("paths.'" + keys + "/{id}'", hasKey("delete"));
+                .body("paths.'" + keys + "/{id}'", hasKey("delete"))
+                .body("paths.'/tracking/v1/{call}'.get.parameters.find { it.name == 'call' }.in", equalTo("path"))
+                .body("paths.'/tracking/v1/{call}'.get.parameters.find { it.name == 'call' }.schema.enum",
+                        hasItems("identify", "properties", "event"));
     }
 }
