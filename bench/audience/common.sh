@@ -64,6 +64,7 @@ run_service() {
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
         JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
+        JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
         AUDIENCE_ENCRYPTION_KEYS="$DEV_ENCRYPTION_KEYS" AUDIENCE_ENCRYPTION_ACTIVE_KEY=dev1 \
         GOSQUARED_FEED_SECRET="${GOSQUARED_FEED_SECRET:-dev-only-gosquared-feed-secret-0123456789}" \
         IMPORT_WORKER_FETCH_ALLOWED_HOSTS=127.0.0.1 \

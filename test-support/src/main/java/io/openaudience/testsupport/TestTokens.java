@@ -14,6 +14,8 @@ import java.util.Base64;
 public final class TestTokens {
 
     public static final String ISSUER = "https://openaudience.local/dev";
+    /** The audience the services expect in the dev and test profiles ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "openaudience";
 
     private TestTokens() {
     }
@@ -33,8 +35,14 @@ public final class TestTokens {
         return claims.sign();
     }
 
+    /** A Shorter Loop token signed by the dev key but minted for another audience (no {@code aud} of ours). */
+    public static String otherAudience(long subscriptionId, String initiative) {
+        return Jwt.issuer(ISSUER).audience("another-system").subject("test-user").upn("test-user").expiresIn(3600)
+                .claim("subscriptionId", subscriptionId).claim("initiatives", java.util.List.of(initiative)).sign();
+    }
+
     public static String expired(long subscriptionId, String initiative) {
-        return Jwt.issuer(ISSUER).subject("test-user").upn("test-user")
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").upn("test-user")
                 .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600))
                 .claim("subscriptionId", subscriptionId).claim("initiatives", java.util.List.of(initiative)).sign();
     }
@@ -64,7 +72,7 @@ public final class TestTokens {
     }
 
     private static JwtClaimsBuilder base() {
-        return Jwt.issuer(ISSUER).subject("test-user").upn("test-user").groups("admin")
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-user").upn("test-user").groups("admin")
                 .expiresIn(3600);
     }
 }

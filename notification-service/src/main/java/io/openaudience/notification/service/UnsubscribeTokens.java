@@ -1,6 +1,7 @@
 package io.openaudience.notification.service;
 
 import io.openaudience.notification.config.NotificationConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.crypto.Mac;
@@ -16,9 +17,12 @@ import java.util.Optional;
  * Signed unsubscribe tokens: {@code base64url(subscription|initiative|email) "." base64url(HMAC-SHA256)}. The link
  * in a mail needs no login; the signature is what makes it unforgeable.
  */
+@Startup
 @ApplicationScoped
 public class UnsubscribeTokens {
 
+    /** The HMAC-SHA256 key's least length: a shorter one can be guessed offline from one link. */
+    static final int MIN_SECRET_BYTES = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -27,6 +31,10 @@ public class UnsubscribeTokens {
 
     public UnsubscribeTokens(NotificationConfig config) {
         byte[] key = config.unsubscribeSecret().getBytes(StandardCharsets.UTF_8);
+        if (key.length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException("notification-service.unsubscribe-secret (UNSUBSCRIBE_SECRET) must be at "
+                    + "least " + MIN_SECRET_BYTES + " bytes, e.g. openssl rand -base64 48; it has " + key.length);
+        }
         this.macs = ThreadLocal.withInitial(() -> {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");

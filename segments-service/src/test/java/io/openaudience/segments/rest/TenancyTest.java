@@ -36,9 +36,9 @@ class TenancyTest {
     }
 
     @Test
-    void expiredForeignAndUnsignedTokensAre401() {
+    void expiredForeignUnsignedAndOtherAudienceTokensAre401() {
         for (String token : new String[]{TestTokens.expired(1, "DEE"), TestTokens.signedByStranger(1, "DEE"),
-                TestTokens.algNone(1, "DEE"), "not-a-jwt"}) {
+                TestTokens.algNone(1, "DEE"), TestTokens.otherAudience(1, "DEE"), "not-a-jwt"}) {
             given().auth().oauth2(token).header("initiativeId", "DEE")
                     .when().get("/api/v2/segments")
                     .then().statusCode(401).body("success", equalTo(false));
