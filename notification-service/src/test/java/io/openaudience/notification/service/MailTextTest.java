@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Placeholders, the plain-text alternative, addresses and unsubscribe tokens, without a server. */
@@ -38,7 +40,7 @@ class MailTextTest {
 
     @Test
     void tokensRoundTripAndRejectTamperingAndForeignKeys() {
-        UnsubscribeTokens tokens = new UnsubscribeTokens(config("secret-one"));
+        UnsubscribeTokens tokens = new UnsubscribeTokens(config("secret-one-of-at-least-thirty-two-bytes"));
         String token = tokens.issue(42, "DEE", "Ada@Example.org");
         UnsubscribeTokens.Subject subject = tokens.verify(token).orElseThrow();
         assertEquals(new UnsubscribeTokens.Subject(42, "DEE", "ada@example.org"), subject);
@@ -48,10 +50,19 @@ class MailTextTest {
                 "42|DEE|eve@example.org".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 + token.substring(token.indexOf('.'));
         assertTrue(tokens.verify(forged).isEmpty());
-        assertTrue(new UnsubscribeTokens(config("secret-two")).verify(token).isEmpty());
+        assertTrue(new UnsubscribeTokens(config("secret-two-of-at-least-thirty-two-bytes")).verify(token).isEmpty());
         assertTrue(tokens.verify("garbage").isEmpty());
         assertTrue(tokens.verify("!!!.???").isEmpty());
         assertTrue(tokens.verify(null).isEmpty());
+    }
+
+    @Test
+    void anUnsubscribeSecretShorterThan32BytesStopsTheService() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new UnsubscribeTokens(config("0123456789012345678901234567890")));
+        assertTrue(e.getMessage().contains("UNSUBSCRIBE_SECRET") && e.getMessage().contains("it has 31"),
+                e.getMessage());
+        assertDoesNotThrow(() -> new UnsubscribeTokens(config("01234567890123456789012345678901")));
     }
 
     private static NotificationConfig config(String secret) {
