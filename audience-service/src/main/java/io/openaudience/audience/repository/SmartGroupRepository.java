@@ -28,6 +28,18 @@ public class SmartGroupRepository implements PanacheRepositoryBase<SmartGroup, S
         return count(TENANT, tenant.companyId(), tenant.applicationId());
     }
 
+    /**
+     * Makes the creates of one base slug in one application take turns until their transactions end, so each sees the
+     * slugs the ones before it took (eight at once otherwise exhausted the retries of {@code insertIfFree}).
+     */
+    public Uni<Void> lockSlug(Tenant tenant, String base) {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))) l", Integer.class)
+                .setParameter(1, tenant.companyId() + '\n' + tenant.applicationId() + '\n' + base)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
     /** The ids in use that a new group with this base slug could collide with: the base and {@code base-…}. */
     public Uni<List<String>> slugsLike(Tenant tenant, String base) {
         // The base is [a-z0-9-] only, so it holds no LIKE wildcard.

@@ -78,7 +78,8 @@ public class SmartGroupService {
                     g.prefs = draft.prefs();
                     g.createdAt = AttributeDefinitionService.now();
                     g.updatedAt = g.createdAt;
-                    return insert(tenant, g, slug(draft.name()), 1);
+                    String base = slug(draft.name());
+                    return groups.lockSlug(tenant, base).chain(() -> insert(tenant, g, base, 1));
                 });
     }
 
