@@ -2,10 +2,15 @@ package io.openaudience.audience.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openaudience.audience.GroupRequests.BulkAttributeUpdate;
 import io.openaudience.audience.PageRequest;
 import io.openaudience.audience.UserAttributeWrite;
+import io.openaudience.audience.repository.UserFilterRepository.AttributeRow;
+import io.openaudience.audience.rest.GroupViews.BulkUpdateAccepted;
+import io.openaudience.audience.service.AttributeBulkUpdateService;
 import io.openaudience.audience.service.AttributeDefinitionService;
 import io.openaudience.audience.service.UserAttributeService;
+import io.openaudience.audience.service.UserFilterService;
 import io.openaudience.common.audience.AttributeType;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
@@ -15,14 +20,18 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -30,8 +39,16 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
-/** People's attribute values (rows 7–10 and 23–25, `…/user_attribute/…`). */
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Everything under `…/user_attribute/` but the definitions: people's attribute values (rows 7–10 and 23–25), their bulk
+ * update (row 6) and the filter of row 26.
+ */
 @Path(FyndPaths.APPLICATION + "/user_attribute")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,11 +59,59 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class UserAttributeResource {
 
     private final UserAttributeService attributes;
+    private final UserFilterService filters;
+    private final AttributeBulkUpdateService bulkUpdates;
     private final TenantContext tenant;
+    private final JsonWebToken token;
 
-    public UserAttributeResource(UserAttributeService attributes, TenantContext tenant) {
+    public UserAttributeResource(UserAttributeService attributes, UserFilterService filters,
+                                 AttributeBulkUpdateService bulkUpdates, TenantContext tenant, JsonWebToken token) {
         this.attributes = attributes;
+        this.filters = filters;
+        this.bulkUpdates = bulkUpdates;
         this.tenant = tenant;
+        this.token = token;
+    }
+
+    @PATCH
+    @Path("bulk_update")
+    @Operation(summary = "Bulk update attributes", description = "`{file_url, attributes: [{key, value}]}`: every "
+            + "person of the CSV (`user_id`, `email` or `phone_number` column; unknown people are created) gets these "
+            + "values; columns named after a definition's slug override them per row. Keys (slug or `_id`) and "
+            + "values are checked now; the file is read by an `attribute_bulk_update` job.")
+    @APIResponse(responseCode = "202", description = "`{success, message, processing_type: async, job_id, "
+            + "status_code: 202}`; Location points to the job")
+    @APIResponse(responseCode = "400", description = "A bad file_url, unknown key or invalid value (named in "
+            + "meta.errors as `attributes[i].key|value`)")
+    public Uni<RestResponse<BulkUpdateAccepted>> bulkUpdate(BulkAttributeUpdate body, @Context UriInfo uri) {
+        Tenant current = tenant.tenant();
+        return bulkUpdates.accept(current, token.getSubject(), body).map(job -> RestResponse.ResponseBuilder
+                .<BulkUpdateAccepted>accepted()
+                .location(FyndLinks.absoluteUri(uri.getBaseUri(), FyndLinks.jobPath(current, job.id)))
+                .entity(new BulkUpdateAccepted(true, "Bulk update of user attributes queued", "async", job.id, 202))
+                .build());
+    }
+
+    @POST
+    @Path("users")
+    @Operation(summary = "Filter users by attributes", description = "`{conditions: [{definition_id, type, value}], "
+            + "type: and|or, page_no, page_size}` or the Fynd SDK's `{query: {conditions, type, page, limit, email?, "
+            + "phone?, definition_ids?}}`. Operators `eq ne gt lt gte lte cnt nct is nis sw ew btw in nin` as for "
+            + "conditional groups; `[]` selects everyone. People in creation order, `item_total` exact; "
+            + "`definition_ids` adds each person's values of those definitions (`attributes`).")
+    @APIResponse(responseCode = "200", description = "`{items: [UserSummary + first_name, last_name, "
+            + "application_id, created_at, updated_at, attributes?], page}`")
+    @APIResponse(responseCode = "400", description = "A condition, the combination or a paging value is not valid "
+            + "(its path in meta.errors, e.g. `conditions[1].value`)")
+    public Uni<FyndItems<FilteredUserView>> filter(JsonNode body) {
+        Tenant current = tenant.tenant();
+        return filters.filter(current, body).map(page -> {
+            Map<Long, List<AttributeRow>> values = page.attributes() == null ? null : page.attributes().stream()
+                    .collect(Collectors.groupingBy(AttributeRow::userPk));
+            return new FyndItems<>(page.people().stream().map(p -> FilteredUserView.of(p, current.applicationId(),
+                            values == null ? null : values.getOrDefault(p.pk(), List.of()))).toList(),
+                    FyndPage.of(page.pageNo(), page.pageSize(), page.total()));
+        });
     }
 
     @GET
