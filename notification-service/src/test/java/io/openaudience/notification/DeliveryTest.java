@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -50,7 +51,7 @@ class DeliveryTest {
         String grace = address("grace");
         String alan = address("alan");
         List<EmailRequestMessage> chunks = chunks(id, sub, "segment", "Launch news",
-                "<p>Hello {firstName}, this goes to {email}.</p><p>Bye &amp; thanks</p>", 2,
+                "<p>Hello {firstName ?: 'there'}, this goes to {email}.</p><p>Bye &amp; thanks</p>", 2,
                 recipient(11, ada, "Ada"), recipient(12, grace, "Grace <G>"), recipient(13, alan, null));
         publish(chunks.get(1));
         publish(chunks.get(0));
@@ -71,6 +72,7 @@ class DeliveryTest {
         String body = text(mail);
         assertContains(body, "<p>Hello Ada, this goes to " + ada + ".</p>");
         assertContains(body, "Hello Ada, this goes to " + ada + ".\n\nBye & thanks");
+        assertContains(text(mailsTo(grace, id).get(0)), "Hello Grace <G>, this goes to");
         assertEquals(java.util.Set.of("text/plain", "text/html"),
                 java.util.Set.copyOf(NotificationFixtures.partTypes(mail)));
         String unsubscribe = mail.getHeader("List-Unsubscribe")[0];
@@ -204,8 +206,24 @@ class DeliveryTest {
         URI link = URI.create(header.substring(1, header.length() - 1));
         String token = link.getQuery().substring("token=".length());
 
-        given().queryParam("token", token).get("/api/v2/notifications/unsubscribe")
+        // Following the link (a person, or a mail scanner) only shows a page asking to confirm: nothing changes.
+        String page = given().queryParam("token", token).get("/api/v2/notifications/unsubscribe")
+                .then().statusCode(200).contentType(containsString("text/html")).extract().asString();
+        assertContains(page, leaving);
+        assertContains(page, "<form method=\"post\" action=\"unsubscribe?token=");
+        assertEquals("0", ledgerValue("SELECT count(*) FROM notification.suppression WHERE subscription_id = ? "
+                + "AND initiative_id = 'DEE'", sub));
+        // One-click (RFC 8058): a mail client POSTs the List-Unsubscribe link with List-Unsubscribe=One-Click.
+        given().queryParam("token", token).accept("application/json")
+                .contentType("application/x-www-form-urlencoded").formParam("List-Unsubscribe", "One-Click")
+                .post("/api/v2/notifications/unsubscribe")
                 .then().statusCode(200).body("data.email", equalTo(leaving)).body("data.unsubscribed", equalTo(true));
+        // The page's button: a browser gets a page back; doing it again changes nothing.
+        String done = given().queryParam("token", token).accept("text/html")
+                .contentType("application/x-www-form-urlencoded").formParam("List-Unsubscribe", "One-Click")
+                .post("/api/v2/notifications/unsubscribe")
+                .then().statusCode(200).contentType(containsString("text/html")).extract().asString();
+        assertContains(done, "Unsubscribed");
         given().queryParam("token", token).post("/api/v2/notifications/unsubscribe").then().statusCode(200);
         assertEquals("1", ledgerValue("SELECT count(*) FROM notification.suppression WHERE subscription_id = ? "
                 + "AND initiative_id = 'DEE' AND email = ?", sub, leaving));
@@ -215,6 +233,8 @@ class DeliveryTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("token"));
         given().get("/api/v2/notifications/unsubscribe").then().statusCode(400).body("errors[0].field",
                 equalTo("token"));
+        given().queryParam("token", "garbage").post("/api/v2/notifications/unsubscribe")
+                .then().statusCode(400).body("errors[0].field", equalTo("token"));
 
         UUID second = UUID.randomUUID();
         publishAll(chunks(second, sub, "segment", "Two", "<p>Two</p>", 500, recipient(1, leaving.toUpperCase(), "L"),

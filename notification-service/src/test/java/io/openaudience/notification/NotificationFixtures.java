@@ -1,6 +1,7 @@
 package io.openaudience.notification;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.EmailRequestMessage.Recipient;
 import io.openaudience.common.messaging.Topics;
@@ -50,7 +51,10 @@ public final class NotificationFixtures {
         return TestTokens.shorterLoop(subscription, INITIATIVE);
     }
 
-    /** The request's recipients cut into chunks of {@code chunkSize}, as segments-service freezes them. */
+    /**
+     * The request's recipients cut into chunks of {@code chunkSize}, as segments-service freezes them: chunk 0 carries
+     * the subject and body.
+     */
     public static List<EmailRequestMessage> chunks(UUID id, long subscription, String kind, String subject,
                                                    String body, int chunkSize, Recipient... recipients) {
         List<EmailRequestMessage> chunks = new ArrayList<>();
@@ -58,8 +62,8 @@ public final class NotificationFixtures {
         for (int i = 0; i < count; i++) {
             List<Recipient> part = Arrays.asList(recipients).subList(i * chunkSize,
                     Math.min(recipients.length, (i + 1) * chunkSize));
-            chunks.add(new EmailRequestMessage(id, subscription, INITIATIVE, kind, subject, body, i, count,
-                    recipients.length, part));
+            chunks.add(new EmailRequestMessage(id, subscription, INITIATIVE, EmailKind.ofWire(kind),
+                    i == 0 ? subject : null, i == 0 ? body : null, i, count, recipients.length, part));
         }
         return chunks;
     }

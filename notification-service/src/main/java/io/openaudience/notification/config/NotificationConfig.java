@@ -49,6 +49,29 @@ public interface NotificationConfig {
     @WithDefault("30s")
     Duration smtpBackoffMax();
 
+    /**
+     * Longest one SMTP transaction may take (connecting included) before it counts as a transient failure; must be
+     * shorter than half the lease, so a send started within a round's first half ends before its lease does.
+     */
+    @WithDefault("30s")
+    Duration sendTimeout();
+
+    /** Attempts to record an email-requests chunk the database rejects before it goes to the dead-letter table. */
+    @WithDefault("5")
+    int requestMaxAttempts();
+
+    /** How long finished notifications (their subject, body and ledger rows) and dead letters are kept. */
+    @WithDefault("90d")
+    Duration retention();
+
+    /** How often the retention job runs. */
+    @WithDefault("1h")
+    Duration retentionInterval();
+
+    /** Rows the retention job deletes per statement, so no single delete holds long locks. */
+    @WithDefault("5000")
+    int retentionBatchSize();
+
     /** Recipients failed in a row after which a notification pauses instead of burning its list. */
     @WithDefault("25")
     int pauseAfter();

@@ -43,6 +43,10 @@ public class LedgerRepository {
                    ON s.subscription_id = $5 AND s.initiative_id = $6 AND s.email = lower(u.email)
             ON CONFLICT DO NOTHING""";
 
+    /* Chunk 0 carries the subject and body (EmailRequestMessage); it may arrive after other chunks. */
+    private static final String SET_CONTENT = """
+            UPDATE notification.notification SET subject = $2, body = $3, updated_at = now() WHERE id = $1""";
+
     private static final String COUNT_CHUNK = """
             UPDATE notification.notification SET chunks_received = chunks_received + 1, updated_at = now()
             WHERE id = $1""";
@@ -53,7 +57,8 @@ public class LedgerRepository {
     /*
      * Each notification being sent offers at most $2 due recipients, so one big list never starves the others;
      * SKIP LOCKED lets several instances claim side by side. The suppression list is read again at claim time:
-     * an address that unsubscribed after the request was recorded is skipped too.
+     * an address that unsubscribed after the request was recorded is skipped too. A notification is sent only once
+     * its content chunk is in (the other chunks refer to it).
      */
     private static final String CLAIM = """
             WITH due AS (
@@ -66,6 +71,8 @@ public class LedgerRepository {
                     LIMIT $2
                     FOR UPDATE OF r SKIP LOCKED) d
                 WHERE n.status = 'sending'
+                  AND EXISTS (SELECT 1 FROM notification.notification_chunk k
+                              WHERE k.notification_id = n.id AND k.chunk = %d)
                 LIMIT $1
             )
             UPDATE notification.recipient r
@@ -74,7 +81,8 @@ public class LedgerRepository {
             WHERE r.notification_id = due.notification_id AND r.user_id = due.user_id AND n.id = r.notification_id
             RETURNING r.notification_id, r.user_id, r.email, r.first_name, r.attempts,
                       EXISTS (SELECT 1 FROM notification.suppression s WHERE s.subscription_id = n.subscription_id
-                              AND s.initiative_id = n.initiative_id AND s.email = lower(r.email)) AS suppressed""";
+                              AND s.initiative_id = n.initiative_id AND s.email = lower(r.email)) AS suppressed"""
+            .formatted(EmailRequestMessage.CONTENT_CHUNK);
 
     private static final String CONTENTS = """
             SELECT id, subscription_id, initiative_id, kind, subject, body
@@ -133,6 +141,30 @@ public class LedgerRepository {
               AND NOT EXISTS (SELECT 1 FROM notification.recipient r WHERE r.notification_id = n.id
                               AND r.status IN ('queued', 'sending'))""";
 
+    /*
+     * Retention, in batches: first the ledger rows of notifications no longer sending and untouched for the
+     * retention period, then those notifications themselves (with their subject and body) once they have none left.
+     */
+    private static final String DELETE_OLD_RECIPIENTS = """
+            DELETE FROM notification.recipient r USING (
+                SELECT r2.notification_id, r2.user_id FROM notification.notification n
+                JOIN notification.recipient r2 ON r2.notification_id = n.id
+                WHERE n.status <> 'sending' AND n.updated_at < now() - $1::bigint * interval '1 millisecond'
+                LIMIT $2) old
+            WHERE r.notification_id = old.notification_id AND r.user_id = old.user_id""";
+
+    private static final String DELETE_OLD_NOTIFICATIONS = """
+            DELETE FROM notification.notification WHERE id IN (
+                SELECT n.id FROM notification.notification n
+                WHERE n.status <> 'sending' AND n.updated_at < now() - $1::bigint * interval '1 millisecond'
+                  AND NOT EXISTS (SELECT 1 FROM notification.recipient r WHERE r.notification_id = n.id)
+                LIMIT $2)""";
+
+    private static final String DELETE_OLD_DEAD_LETTERS = """
+            DELETE FROM notification.dead_letter WHERE id IN (
+                SELECT id FROM notification.dead_letter
+                WHERE created_at < now() - $1::bigint * interval '1 millisecond' ORDER BY created_at LIMIT $2)""";
+
     private final Pool pool;
 
     public LedgerRepository(Pool pool) {
@@ -146,12 +178,22 @@ public class LedgerRepository {
     public Uni<Boolean> record(EmailRequestMessage m) {
         return pool.withTransaction(c -> c.preparedQuery(INSERT_NOTIFICATION)
                 .execute(Tuple.tuple().addValue(m.notificationId()).addValue(m.subscriptionId())
-                        .addValue(m.initiativeId()).addValue(m.kind()).addValue(m.totalRecipients())
+                        .addValue(m.initiativeId()).addValue(m.kind().wire()).addValue(m.totalRecipients())
                         .addValue(m.subject()).addValue(m.body()).addValue(Math.max(1, m.chunks())))
                 .chain(() -> c.preparedQuery(INSERT_CHUNK).execute(Tuple.of(m.notificationId(), m.chunk())))
                 .chain(inserted -> inserted.size() == 0 ? Uni.createFrom().item(false)
-                        : insertRecipients(c, m).chain(() -> c.preparedQuery(COUNT_CHUNK)
-                                .execute(Tuple.of(m.notificationId()))).replaceWith(true)));
+                        : insertRecipients(c, m)
+                                .chain(() -> setContent(c, m))
+                                .chain(() -> c.preparedQuery(COUNT_CHUNK).execute(Tuple.of(m.notificationId())))
+                                .replaceWith(true)));
+    }
+
+    private static Uni<Void> setContent(SqlClient c, EmailRequestMessage m) {
+        if (!m.carriesContent()) {
+            return Uni.createFrom().voidItem();
+        }
+        return c.preparedQuery(SET_CONTENT).execute(Tuple.of(m.notificationId(), m.subject(), m.body()))
+                .replaceWithVoid();
     }
 
     private static Uni<Void> insertRecipients(SqlClient c, EmailRequestMessage m) {
@@ -234,6 +276,19 @@ public class LedgerRepository {
     /** Notifications whose every chunk is in and every recipient is final become completed; returns how many. */
     public Uni<Integer> completeFinished() {
         return pool.query(COMPLETE).execute().map(rows -> rows.rowCount());
+    }
+
+    /** Deletes up to {@code batch} rows past retention (ledger rows first, then notifications, then dead letters). */
+    public Uni<Integer> deleteExpired(Duration retention, int batch) {
+        Tuple params = Tuple.of(retention.toMillis(), batch);
+        return pool.preparedQuery(DELETE_OLD_RECIPIENTS).execute(params).chain(recipients -> {
+            if (recipients.rowCount() > 0) {
+                return Uni.createFrom().item(recipients.rowCount());
+            }
+            return pool.preparedQuery(DELETE_OLD_NOTIFICATIONS).execute(params).chain(notifications ->
+                    notifications.rowCount() > 0 ? Uni.createFrom().item(notifications.rowCount())
+                            : pool.preparedQuery(DELETE_OLD_DEAD_LETTERS).execute(params).map(d -> d.rowCount()));
+        });
     }
 
     private Uni<Void> update(String sql, Tuple params) {

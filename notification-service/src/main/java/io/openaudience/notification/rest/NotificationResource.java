@@ -12,6 +12,8 @@ import io.openaudience.notification.repository.NotificationQueries.Totals;
 import io.openaudience.notification.repository.NotificationRepository;
 import io.openaudience.notification.service.UnsubscribeTokens;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -23,8 +25,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
@@ -44,13 +50,19 @@ public class NotificationResource {
     private final NotificationQueries queries;
     private final UnsubscribeTokens tokens;
     private final TenantContext tenant;
+    private final Template confirmPage;
+    private final Template donePage;
 
     public NotificationResource(NotificationRepository notifications, NotificationQueries queries,
-                                UnsubscribeTokens tokens, TenantContext tenant) {
+                                UnsubscribeTokens tokens, TenantContext tenant,
+                                @Location("unsubscribe/confirm.html") Template confirmPage,
+                                @Location("unsubscribe/done.html") Template donePage) {
         this.notifications = notifications;
         this.queries = queries;
         this.tokens = tokens;
         this.tenant = tenant;
+        this.confirmPage = confirmPage;
+        this.donePage = donePage;
     }
 
     @GET
@@ -99,26 +111,54 @@ public class NotificationResource {
         });
     }
 
+    /**
+     * The link in a mail only asks: mail scanners and link previews follow GETs, and must not unsubscribe anyone.
+     * The page's button POSTs the same link.
+     */
     @GET
     @Path("unsubscribe")
     @PublicEndpoint
     @PermitAll
-    @Operation(summary = "Unsubscribe the address of a signed link from the tenant's mail (no login needed)")
-    public Uni<Envelope<Unsubscribed>> unsubscribe(@QueryParam("token") String token) {
-        UnsubscribeTokens.Subject subject = tokens.verify(token)
-                .orElseThrow(() -> ApiException.badRequest("token", "the unsubscribe token is missing or invalid"));
-        return queries.suppress(subject.subscriptionId(), subject.initiativeId(), subject.email())
-                .replaceWith(Envelope.of("unsubscribed", new Unsubscribed(subject.email(), true)));
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Confirmation page of a signed unsubscribe link (HTML); it does not unsubscribe")
+    @APIResponse(responseCode = "200", description = "A page whose button POSTs the same link",
+            content = @Content(mediaType = MediaType.TEXT_HTML))
+    @APIResponse(responseCode = "400", description = "The token is missing or invalid (field `token`)")
+    public String confirmUnsubscribe(@QueryParam("token") String token) {
+        UnsubscribeTokens.Subject subject = verified(token);
+        return confirmPage.data("email", subject.email())
+                .data("action", "unsubscribe?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).render();
     }
 
-    /** One-click unsubscribe (RFC 8058): mail clients POST to the List-Unsubscribe address. */
+    /** Unsubscribes: the page's button, and one-click unsubscribe (RFC 8058) of mail clients, POST here. */
     @POST
     @Path("unsubscribe")
     @PublicEndpoint
     @PermitAll
-    @Operation(summary = "One-click unsubscribe (RFC 8058), same token as the GET link")
-    public Uni<Envelope<Unsubscribed>> unsubscribeOneClick(@QueryParam("token") String token) {
-        return unsubscribe(token);
+    @Operation(summary = "Unsubscribe the address of a signed link from the tenant's mail (no login; RFC 8058 "
+            + "one-click POST, body List-Unsubscribe=One-Click)")
+    @APIResponse(responseCode = "200", description = "Unsubscribed (JSON envelope, or an HTML page for a browser)")
+    @APIResponse(responseCode = "400", description = "The token is missing or invalid (field `token`)")
+    public Uni<Envelope<Unsubscribed>> unsubscribe(@QueryParam("token") String token) {
+        UnsubscribeTokens.Subject subject = verified(token);
+        return queries.suppress(subject.subscriptionId(), subject.initiativeId(), subject.email())
+                .replaceWith(Envelope.of("unsubscribed", new Unsubscribed(subject.email(), true)));
+    }
+
+    /** The same for a browser (the confirmation page's form): the answer is a page. */
+    @POST
+    @Path("unsubscribe")
+    @PublicEndpoint
+    @PermitAll
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public Uni<String> unsubscribeFromPage(@QueryParam("token") String token) {
+        return unsubscribe(token).map(done -> donePage.data("email", done.data().email()).render());
+    }
+
+    private UnsubscribeTokens.Subject verified(String token) {
+        return tokens.verify(token)
+                .orElseThrow(() -> ApiException.badRequest("token", "the unsubscribe token is missing or invalid"));
     }
 
     private Uni<Notification> find(String id) {

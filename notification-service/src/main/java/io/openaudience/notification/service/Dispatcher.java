@@ -4,6 +4,7 @@ import io.openaudience.notification.config.NotificationConfig;
 import io.openaudience.notification.repository.LedgerRepository;
 import io.openaudience.notification.repository.LedgerRepository.ClaimedRecipient;
 import io.openaudience.notification.repository.LedgerRepository.MailContent;
+import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -24,7 +25,9 @@ import java.util.regex.Pattern;
  * bounded concurrency and the configured rate, and records each outcome as soon as the SMTP server answered:
  * sent; retried later (transient: 4xx, connection trouble) with exponential backoff up to max-attempts; failed
  * with the reason (permanent: 5xx, an invalid address). A transient failure also makes the whole dispatcher
- * back off, and the rest of the round is given back untouched, so an SMTP outage does not burn the list.
+ * back off, and the rest of the round is given back untouched, so an SMTP outage does not burn the list. Each send
+ * has a deadline (`send-timeout`), a sent mail's ledger write is retried, and a mail whose template cannot be
+ * rendered fails with the reason instead of coming back.
  * Rounds follow each other immediately while there is work.
  */
 @ApplicationScoped
@@ -44,6 +47,10 @@ public class Dispatcher {
 
     public Dispatcher(LedgerRepository ledger, ReactiveMailer mailer, MailComposer composer, RateLimiter rateLimiter,
                       NotificationConfig config) {
+        if (config.sendTimeout().multipliedBy(2).compareTo(config.lease()) >= 0) {
+            throw new IllegalStateException("notification-service.send-timeout (" + config.sendTimeout()
+                    + ") must be shorter than half of notification-service.lease (" + config.lease() + ")");
+        }
         this.ledger = ledger;
         this.mailer = mailer;
         this.composer = composer;
@@ -93,7 +100,9 @@ public class Dispatcher {
         }
         // A recipient is only sent while its claim is well within the lease: past half of it the rest of the round
         // is given back, so a slow round never sends what the sweeper may already have handed to another instance.
-        Round round = new Round(new AtomicBoolean(), System.currentTimeMillis() + config.lease().toMillis() / 2);
+        long claimedAt = System.currentTimeMillis();
+        Round round = new Round(new AtomicBoolean(), claimedAt + config.lease().toMillis() / 2,
+                claimedAt + config.lease().toMillis());
         return ledger.claim(limit, config.lease()).chain(claimed -> {
             if (claimed.isEmpty()) {
                 return Uni.createFrom().item(0);
@@ -125,20 +134,40 @@ public class Dispatcher {
         if (!validAddress(r.email())) {
             return ledger.markFailed(r, "invalid address", config.pauseAfter());
         }
+        Mail mail;
+        try {
+            mail = composer.compose(content, r);
+        } catch (RuntimeException e) {
+            // Final: the same template fails the same way on every attempt.
+            return ledger.markFailed(r, "template cannot be rendered: " + e.getMessage(), config.pauseAfter());
+        }
         return rateLimiter.acquire().chain(() -> {
             long now = System.currentTimeMillis();
             if (round.smtpTrouble().get() || now < smtpRetryAt || now > round.sendBefore()) {
                 return ledger.release(r);
             }
-            return mailer.send(composer.compose(content, r))
+            // The deadline bounds connecting and every reply; it ends before the lease does (checked at start-up).
+            return mailer.send(mail).ifNoItem().after(config.sendTimeout()).fail()
                     .onItemOrFailure().transformToUni((ok, failure) -> {
                         if (failure == null) {
                             smtpBackoffMillis = 0;
-                            return ledger.markSent(r);
+                            return sent(r, round);
                         }
                         return failed(r, failure, round.smtpTrouble());
                     });
         });
+    }
+
+    /**
+     * The mail went out: its ledger row must say so, or the recipient would be sent again after the lease. A failed
+     * write is retried until the lease ends (past that the sweeper may have handed the recipient on).
+     */
+    private Uni<Void> sent(ClaimedRecipient r, Round round) {
+        return ledger.markSent(r)
+                .onFailure().invoke(e -> LOG.warnf("recording %s/%d as sent failed, retrying: %s", r.notificationId(),
+                        r.userId(), e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .expireAt(round.leaseEnds());
     }
 
     private Uni<Void> failed(ClaimedRecipient r, Throwable failure, AtomicBoolean smtpTrouble) {
@@ -182,7 +211,10 @@ public class Dispatcher {
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    /** One round's shared state: whether SMTP failed transiently, and until when its claims may still be sent. */
-    private record Round(AtomicBoolean smtpTrouble, long sendBefore) {
+    /**
+     * One round's shared state: whether SMTP failed transiently, until when its claims may still be sent, and when
+     * their lease ends.
+     */
+    private record Round(AtomicBoolean smtpTrouble, long sendBefore, long leaseEnds) {
     }
 }

@@ -3,6 +3,7 @@ package io.openaudience.notification.service;
 import io.openaudience.notification.config.NotificationConfig;
 import io.openaudience.notification.repository.LedgerRepository.ClaimedRecipient;
 import io.openaudience.notification.repository.LedgerRepository.MailContent;
+import io.openaudience.common.mail.EmailTemplate;
 import io.quarkus.mailer.Mail;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -11,20 +12,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.regex.Matcher;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Builds one recipient's mail: the request's body with its placeholders ({@code {firstName}}, {@code {email}},
- * {@code {unsubscribeUrl}}) filled in, inside the Qute layouts (HTML and plain text) that add the unsubscribe
- * footer, plus the {@code List-Unsubscribe} headers. A re-invite without a subject or body uses the invitation
- * templates. Placeholder values are escaped in HTML; the body itself is the tenant's own HTML.
+ * Builds one recipient's mail: the request's subject and body rendered by the contract's Qute renderer
+ * ({@link EmailTemplate}, the one segments-service validated them with), inside the Qute layouts (HTML and plain
+ * text) that add the unsubscribe footer, plus the {@code List-Unsubscribe} headers. A re-invite without a subject or
+ * body uses the invitation templates. Placeholder values are escaped in HTML; the body itself is the tenant's own
+ * HTML. No header value carries a control character (CR/LF would start a header of the recipient's choosing).
  */
 @ApplicationScoped
 public class MailComposer {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(firstName|email|unsubscribeUrl)}");
     private static final String INVITATION_SUBJECT = "You are invited to join";
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1F\\x7F]+");
+    /* Parsed templates of the notifications being sent; a handful at a time, so a small cache is plenty. */
+    private static final int CACHED_NOTIFICATIONS = 256;
 
     private final Template html;
     private final Template text;
@@ -32,6 +37,7 @@ public class MailComposer {
     private final Template invitationText;
     private final UnsubscribeTokens tokens;
     private final String unsubscribeBase;
+    private final Map<UUID, Parsed> parsed = new ConcurrentHashMap<>();
 
     public MailComposer(@Location("mail/message.html") Template html, @Location("mail/message.txt") Template text,
                         @Location("mail/invitation.html") Template invitationHtml,
@@ -45,47 +51,56 @@ public class MailComposer {
         this.unsubscribeBase = config.publicUrl().replaceAll("/+$", "") + "/api/v2/notifications/unsubscribe?token=";
     }
 
+    /** The recipient's mail; a {@link RuntimeException} when the request's template cannot be rendered. */
     public Mail compose(MailContent content, ClaimedRecipient recipient) {
-        String firstName = recipient.firstName() == null || recipient.firstName().isBlank() ? "there"
-                : recipient.firstName();
+        String firstName = recipient.firstName();
         String unsubscribeUrl = unsubscribeBase + URLEncoder.encode(
                 tokens.issue(content.subscriptionId(), content.initiativeId(), recipient.email()),
                 StandardCharsets.UTF_8);
-        Map<String, String> values = Map.of("firstName", firstName, "email", recipient.email(),
-                "unsubscribeUrl", unsubscribeUrl);
         boolean invitation = content.body() == null || content.body().isBlank();
-        String subject = content.subject() == null || content.subject().isBlank() ? INVITATION_SUBJECT
-                : fill(content.subject(), values, false);
+        String subject;
         String htmlBody;
         String textBody;
         if (invitation) {
-            htmlBody = invitationHtml.data("firstName", firstName).data("email", recipient.email())
+            String name = firstName == null || firstName.isBlank() ? "there" : firstName;
+            subject = INVITATION_SUBJECT;
+            htmlBody = invitationHtml.data("firstName", name).data("email", recipient.email())
                     .data("unsubscribeUrl", unsubscribeUrl).render();
-            textBody = invitationText.data("firstName", firstName).data("email", recipient.email())
+            textBody = invitationText.data("firstName", name).data("email", recipient.email())
                     .data("unsubscribeUrl", unsubscribeUrl).render();
         } else {
-            htmlBody = html.data("body", fill(content.body(), values, true)).data("unsubscribeUrl", unsubscribeUrl)
-                    .render();
-            textBody = text.data("body", plainText(fill(content.body(), values, false)))
-                    .data("unsubscribeUrl", unsubscribeUrl).render();
+            Parsed templates = parsed(content);
+            subject = templates.subject() == null ? INVITATION_SUBJECT
+                    : templates.subject().render(firstName, recipient.email());
+            String body = templates.body().render(firstName, recipient.email());
+            htmlBody = html.data("body", body).data("unsubscribeUrl", unsubscribeUrl).render();
+            textBody = text.data("body", plainText(body)).data("unsubscribeUrl", unsubscribeUrl).render();
         }
-        return Mail.withHtml(recipient.email(), subject, htmlBody)
+        return Mail.withHtml(recipient.email(), headerValue(subject), htmlBody)
                 .setText(textBody)
-                .addHeader("List-Unsubscribe", "<" + unsubscribeUrl + ">")
+                .addHeader("List-Unsubscribe", "<" + headerValue(unsubscribeUrl) + ">")
                 .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
                 .addHeader("X-Notification-Id", content.id().toString())
                 .addHeader("X-Recipient-Id", String.valueOf(recipient.userId()));
     }
 
-    static String fill(String template, Map<String, String> values, boolean escapeHtml) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder(template.length() + 64);
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(escapeHtml ? escape(value) : value));
+    private Parsed parsed(MailContent content) {
+        Parsed cached = parsed.get(content.id());
+        if (cached != null) {
+            return cached;
         }
-        m.appendTail(out);
-        return out.toString();
+        if (parsed.size() >= CACHED_NOTIFICATIONS) {
+            parsed.clear();
+        }
+        Parsed fresh = new Parsed(content.subject() == null || content.subject().isBlank() ? null
+                : EmailTemplate.subject(content.subject()), EmailTemplate.body(content.body()));
+        parsed.put(content.id(), fresh);
+        return fresh;
+    }
+
+    /** A header value on one line: runs of control characters (CR, LF, NUL, tab…) become one space. */
+    static String headerValue(String value) {
+        return CONTROL.matcher(value).replaceAll(" ").strip();
     }
 
     /** The plain-text alternative of an HTML body: line breaks kept, tags dropped, the common entities decoded. */
@@ -100,8 +115,7 @@ public class MailComposer {
                 .strip();
     }
 
-    private static String escape(String value) {
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                .replace("'", "&#39;");
+    /** A notification's subject (null: the invitation's) and body, parsed once. */
+    private record Parsed(EmailTemplate subject, EmailTemplate body) {
     }
 }

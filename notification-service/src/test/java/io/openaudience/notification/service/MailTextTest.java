@@ -4,7 +4,6 @@ import io.openaudience.notification.config.NotificationConfig;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,11 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MailTextTest {
 
     @Test
-    void placeholdersAreFilledAndEscapedInHtmlOnly() {
-        Map<String, String> values = Map.of("firstName", "<b>Bo</b>", "email", "bo@x.org", "unsubscribeUrl", "u");
-        assertEquals("<p>Hi &lt;b&gt;Bo&lt;/b&gt; (bo@x.org) {lastName} $1</p>",
-                MailComposer.fill("<p>Hi {firstName} ({email}) {lastName} $1</p>", values, true));
-        assertEquals("Hi <b>Bo</b>", MailComposer.fill("Hi {firstName}", values, false));
+    void headerValuesKeepToOneLine() {
+        assertEquals("Hi Eve Bcc: spy@evil.example", MailComposer.headerValue("Hi Eve\r\nBcc: spy@evil.example"));
+        assertEquals("a b c", MailComposer.headerValue("a\nb\u0000\tc\r"));
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.openaudience.segments.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.util.Set;
-
 /** Limits of the email requests segments-service accepts (`segments.email.*`). */
 @ConfigMapping(prefix = "segments.email")
 public interface EmailConfig {
@@ -17,15 +15,11 @@ public interface EmailConfig {
     @WithDefault("998")
     int maxSubjectLength();
 
-    /** Largest accepted HTML body, in UTF-8 bytes; it is copied into every chunk of the request. */
+    /** Largest accepted HTML body, in UTF-8 bytes; stored once per request (chunk 0 carries it). */
     @WithDefault("262144")
     int maxBodyBytes();
 
     /** Most user ids one selected-members or re-invite request may name. */
     @WithDefault("100000")
     int maxSelectedUsers();
-
-    /** Qute placeholders a subject or body may use; notification-service fills exactly these per recipient. */
-    @WithDefault("firstName,email")
-    Set<String> placeholders();
 }

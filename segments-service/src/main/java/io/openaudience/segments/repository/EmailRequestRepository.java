@@ -1,8 +1,9 @@
 package io.openaudience.segments.repository;
 
+import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.messaging.EmailRequestMessage;
+import io.openaudience.common.messaging.EmailRequestMessage.Json;
 import io.openaudience.common.security.Tenant;
-import io.openaudience.segments.EmailKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -33,8 +34,9 @@ public class EmailRequestRepository {
 
     /*
      * One statement, whatever the number of recipients: PostgreSQL numbers the recipients, groups them by
-     * 500 and builds each chunk's JSON (field names = the Jackson form of EmailRequestMessage), so the service
-     * never holds the list. Only two numbers come back.
+     * 500 and builds each chunk's JSON (field names from EmailRequestMessage.Json, the contract's one spelling), so
+     * the service never holds the list. Only chunk 0 carries the subject and body: a million-member send writes its
+     * body once, not 2,000 times. Only two numbers come back.
      */
     private static final String FREEZE = """
             WITH r AS (
@@ -44,16 +46,20 @@ public class EmailRequestRepository {
                 SELECT count(*) AS n FROM r
             ), c AS (
                 SELECT rn / $9::bigint AS chunk,
-                       json_agg(json_build_object('userId', id, 'email', email, 'firstName', first_name)
+                       json_agg(""" + Json.sqlObject(Json.USER_ID, "id", Json.EMAIL, "email",
+                    Json.FIRST_NAME, "first_name") + """
                                 ORDER BY rn) AS recipients
                 FROM r GROUP BY rn / $9::bigint
             ), ins AS (
                 INSERT INTO segments.outbox (topic, message_key, payload)
-                SELECT $7::text, $1::text, json_build_object(
-                           'notificationId', $1::text, 'subscriptionId', $2::bigint, 'initiativeId', $3::text,
-                           'kind', $4::text, 'subject', $5::text, 'body', $6::text,
-                           'chunk', c.chunk, 'chunks', (t.n + $9::bigint - 1) / $9::bigint,
-                           'totalRecipients', t.n, 'recipients', c.recipients)::text
+                SELECT $7::text, $1::text, """ + Json.sqlObject(
+                    Json.NOTIFICATION_ID, "$1::text", Json.SUBSCRIPTION_ID, "$2::bigint",
+                    Json.INITIATIVE_ID, "$3::text", Json.KIND, "$4::text",
+                    Json.SUBJECT, "CASE WHEN c.chunk = " + EmailRequestMessage.CONTENT_CHUNK + " THEN $5::text END",
+                    Json.BODY, "CASE WHEN c.chunk = " + EmailRequestMessage.CONTENT_CHUNK + " THEN $6::text END",
+                    Json.CHUNK, "c.chunk", Json.CHUNKS, "(t.n + $9::bigint - 1) / $9::bigint",
+                    Json.TOTAL_RECIPIENTS, "t.n", Json.RECIPIENTS, "c.recipients") + """
+            ::text
                 FROM c CROSS JOIN t ORDER BY c.chunk
                 RETURNING 1
             )

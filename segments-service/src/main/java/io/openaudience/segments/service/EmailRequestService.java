@@ -2,16 +2,14 @@ package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.error.FieldError;
+import io.openaudience.common.mail.EmailTemplate;
+import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.EmailAcceptance;
-import io.openaudience.segments.EmailKind;
 import io.openaudience.segments.config.EmailConfig;
 import io.openaudience.outbox.OutboxRelay;
 import io.openaudience.segments.repository.EmailRequestRepository;
 import io.openaudience.segments.repository.EmailRequestRepository.Frozen;
-import io.quarkus.qute.Engine;
-import io.quarkus.qute.Expression;
-import io.quarkus.qute.TemplateException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -33,8 +31,6 @@ public class EmailRequestService {
 
     /** How many unknown user ids a 404 names; the rest are only counted. */
     private static final int UNKNOWN_IDS_NAMED = 20;
-    /** Only parses, never renders: notification-service renders with its own engine and the same syntax. */
-    private static final Engine QUTE = Engine.builder().addDefaults().build();
 
     private final Pool pool;
     private final EmailRequestRepository requests;
@@ -145,38 +141,16 @@ public class EmailRequestService {
         } else if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
             errors.add(FieldError.of("subject", "must be a single line"));
         } else {
-            template("subject", subject, errors);
+            errors.addAll(EmailTemplate.validate("subject", subject, false));
         }
         if (body == null || body.isBlank()) {
             errors.add(FieldError.of("body", "is required"));
         } else if (body.getBytes(StandardCharsets.UTF_8).length > config.maxBodyBytes()) {
             errors.add(FieldError.of("body", "must be at most " + config.maxBodyBytes() + " bytes"));
         } else {
-            template("body", body, errors);
+            errors.addAll(EmailTemplate.validate("body", body, true));
         }
         return errors;
-    }
-
-    /** Rejects now what notification-service could not render later: bad syntax or an unknown placeholder. */
-    private void template(String field, String text, List<FieldError> errors) {
-        try {
-            List<String> unknown = QUTE.parse(text).getExpressions().stream()
-                    .filter(e -> !e.isLiteral() && !allowed(e))
-                    .map(e -> "{" + e.toOriginalString() + "}")
-                    .distinct().toList();
-            if (!unknown.isEmpty()) {
-                errors.add(FieldError.of(field, "unknown placeholder " + String.join(", ", unknown) + "; allowed: "
-                        + config.placeholders().stream().sorted().map(p -> "{" + p + "}")
-                        .collect(Collectors.joining(", "))));
-            }
-        } catch (TemplateException e) {
-            errors.add(FieldError.of(field, "is not a valid template: " + firstLine(e.getMessage())));
-        }
-    }
-
-    private boolean allowed(Expression expression) {
-        return expression.getNamespace() == null && !expression.getParts().isEmpty()
-                && config.placeholders().contains(expression.getParts().get(0).getName());
     }
 
     private static void rejectUnknown(EmailRequestRepository.UserCheck check) {
@@ -194,13 +168,5 @@ public class EmailRequestService {
             throw ApiException.badRequest(errors.stream().map(f -> f.field() + ": " + f.message())
                     .collect(Collectors.joining("; ")), errors);
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "syntax error";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

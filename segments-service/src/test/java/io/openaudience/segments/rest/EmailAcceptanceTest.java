@@ -1,5 +1,6 @@
 package io.openaudience.segments.rest;
 
+import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.EmailRequestMessage.Recipient;
 import io.openaudience.common.messaging.Topics;
@@ -85,7 +86,7 @@ class EmailAcceptanceTest {
         assertEquals(id, chunk.notificationId());
         assertEquals(sub, chunk.subscriptionId());
         assertEquals("DEE", chunk.initiativeId());
-        assertEquals("segment", chunk.kind());
+        assertEquals(EmailKind.SEGMENT, chunk.kind());
         assertEquals("News for {firstName}", chunk.subject());
         assertEquals(BODY, chunk.body());
         assertEquals(0, chunk.chunk());
@@ -125,6 +126,9 @@ class EmailAcceptanceTest {
         assertEquals(List.of(500, 500, 201), chunks.stream().map(c -> c.recipients().size()).toList());
         assertEquals(List.of(0, 1, 2), chunks.stream().map(EmailRequestMessage::chunk).toList());
         for (EmailRequestMessage chunk : chunks) {
+            // The body is stored once: chunk 0 carries it, the others refer to it by the notification id.
+            assertEquals(chunk.chunk() == 0 ? "Hi" : null, chunk.subject());
+            assertEquals(chunk.chunk() == 0 ? BODY : null, chunk.body());
             assertEquals(3, chunk.chunks());
             assertEquals(1201L, chunk.totalRecipients());
             assertEquals(id, chunk.notificationId());
@@ -281,7 +285,7 @@ class EmailAcceptanceTest {
 
         List<EmailRequestMessage> chunks = chunks(id);
         assertEquals(1, chunks.size());
-        assertEquals("selected", chunks.get(0).kind());
+        assertEquals(EmailKind.SELECTED, chunks.get(0).kind());
         assertEquals("Hello {firstName}", chunks.get(0).subject());
         assertEquals(2L, chunks.get(0).totalRecipients());
         assertEquals(List.of(new Recipient(ada, "ada@example.com", "Ada"), new Recipient(bob, "bob@example.com",
@@ -369,7 +373,7 @@ class EmailAcceptanceTest {
         List<EmailRequestMessage> chunks = chunks(id);
         assertEquals(1, chunks.size());
         EmailRequestMessage chunk = chunks.get(0);
-        assertEquals("reinvite", chunk.kind());
+        assertEquals(EmailKind.REINVITE, chunk.kind());
         assertNull(chunk.subject());
         assertNull(chunk.body());
         assertEquals(List.of(new Recipient(ada, "ada@example.com", "Ada"), new Recipient(cy, "cy@example.com", "Cy")),

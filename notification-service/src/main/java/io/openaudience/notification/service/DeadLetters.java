@@ -1,0 +1,65 @@
+package io.openaudience.notification.service;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.openaudience.notification.repository.DeadLetterRepository;
+import io.openaudience.notification.repository.DeadLetterRepository.DeadLetter;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes dead letters and makes their number visible: the gauge {@code notification.dead.letters} (/q/metrics) and
+ * a readiness check that reports the count and stays UP (a dead letter is for an operator to read, not a reason to
+ * take the service out of rotation). The count is read from the table, so it is the same on every instance.
+ */
+@Readiness
+@ApplicationScoped
+public class DeadLetters implements AsyncHealthCheck {
+
+    static final String METRIC = "notification.dead.letters";
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    private final DeadLetterRepository repository;
+    private final AtomicLong count = new AtomicLong(-1);
+
+    public DeadLetters(DeadLetterRepository repository, MeterRegistry registry) {
+        this.repository = repository;
+        Gauge.builder(METRIC, count, c -> Math.max(0, c.get()))
+                .description("Email requests given up on and kept in notification.dead_letter")
+                .register(registry);
+    }
+
+    /** Keeps the letter, retrying while the database is unreachable: a message is never dropped unrecorded. */
+    public Uni<Void> add(DeadLetter letter) {
+        LOG.errorf("dead letter from %s (notification %s, chunk %s) after %d attempts: %s", letter.topic(),
+                letter.notificationId(), letter.chunk(), letter.attempts(), letter.reason());
+        return repository.insert(letter)
+                .onFailure().invoke(e -> LOG.warnf("writing a dead letter failed, retrying: %s", e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
+                .invoke(() -> count.incrementAndGet())
+                .call(this::refresh);
+    }
+
+    /** Reads the count again (the sweeper calls this, so other instances' letters show too). */
+    public Uni<Void> refresh() {
+        return repository.count().invoke(count::set).replaceWithVoid()
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    public long count() {
+        return Math.max(0, count.get());
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return Uni.createFrom().item(HealthCheckResponse.named("email dead letters").up()
+                .withData("deadLetters", count()).build());
+    }
+}
