@@ -219,11 +219,11 @@ class DeliveryTest {
                 .post("/api/v2/notifications/unsubscribe")
                 .then().statusCode(200).body("data.email", equalTo(leaving)).body("data.unsubscribed", equalTo(true));
         // The page's button: a browser gets a page back; doing it again changes nothing.
-        String done = given().queryParam("token", token).accept("text/html")
+        String donePage = given().queryParam("token", token).accept("text/html")
                 .contentType("application/x-www-form-urlencoded").formParam("List-Unsubscribe", "One-Click")
                 .post("/api/v2/notifications/unsubscribe")
                 .then().statusCode(200).contentType(containsString("text/html")).extract().asString();
-        assertContains(done, "Unsubscribed");
+        assertContains(donePage, "Unsubscribed");
         given().queryParam("token", token).post("/api/v2/notifications/unsubscribe").then().statusCode(200);
         assertEquals("1", ledgerValue("SELECT count(*) FROM notification.suppression WHERE subscription_id = ? "
                 + "AND initiative_id = 'DEE' AND email = ?", sub, leaving));

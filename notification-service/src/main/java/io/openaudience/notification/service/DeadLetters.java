@@ -4,11 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openaudience.notification.repository.DeadLetterRepository;
 import io.openaudience.notification.repository.DeadLetterRepository.DeadLetter;
-import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -16,12 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes dead letters and makes their number visible: the gauge {@code notification.dead.letters} (/q/metrics) and
- * a readiness check that reports the count and stays UP (a dead letter is for an operator to read, not a reason to
- * take the service out of rotation). The count is read from the table, so it is the same on every instance.
+ * {@link DeadLetterCheck}. The count is read from the table, so it is the same on every instance.
  */
-@Readiness
 @ApplicationScoped
-public class DeadLetters implements AsyncHealthCheck {
+public class DeadLetters {
 
     static final String METRIC = "notification.dead.letters";
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
@@ -55,11 +50,5 @@ public class DeadLetters implements AsyncHealthCheck {
 
     public long count() {
         return Math.max(0, count.get());
-    }
-
-    @Override
-    public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().item(HealthCheckResponse.named("email dead letters").up()
-                .withData("deadLetters", count()).build());
     }
 }

@@ -8,7 +8,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes back the claims of instances that died mid-round (their lease expired), and closes the notifications
- * whose every chunk is recorded and every recipient is final.
+ * whose every chunk is recorded and every recipient is final; refreshes the dead-letter count.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -16,9 +16,11 @@ public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
 
     private final LedgerRepository ledger;
+    private final DeadLetters deadLetters;
 
-    public Sweeper(LedgerRepository ledger) {
+    public Sweeper(LedgerRepository ledger, DeadLetters deadLetters) {
         this.ledger = ledger;
+        this.deadLetters = deadLetters;
     }
 
     @Scheduled(every = "${notification-service.sweep-interval:2s}", delayed = "1s",
@@ -31,6 +33,7 @@ public class Sweeper {
                     }
                 })
                 .chain(ledger::completeFinished)
+                .call(deadLetters::refresh)
                 .onFailure().invoke(e -> LOG.warnf("sweep failed: %s", e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
