@@ -56,6 +56,14 @@ public interface NotificationConfig {
     @WithDefault("30s")
     Duration sendTimeout();
 
+    /** Longest wait for an SMTP server to accept a connection. */
+    @WithDefault("10s")
+    Duration smtpConnectTimeout();
+
+    /** Longest silence of an SMTP connection (no byte read or written) before it is closed and the send fails. */
+    @WithDefault("30s")
+    Duration smtpReadTimeout();
+
     /** Attempts to record an email-requests chunk the database rejects before it goes to the dead-letter table. */
     @WithDefault("5")
     int requestMaxAttempts();

@@ -1,14 +1,14 @@
 package io.openaudience.notification.service;
 
+import io.openaudience.notification.client.SmtpClient;
 import io.openaudience.notification.config.NotificationConfig;
 import io.openaudience.notification.repository.LedgerRepository;
 import io.openaudience.notification.repository.LedgerRepository.ClaimedRecipient;
 import io.openaudience.notification.repository.LedgerRepository.MailContent;
-import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -37,7 +37,7 @@ public class Dispatcher {
     private static final Pattern ADDRESS = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private final LedgerRepository ledger;
-    private final ReactiveMailer mailer;
+    private final SmtpClient mailer;
     private final MailComposer composer;
     private final RateLimiter rateLimiter;
     private final NotificationConfig config;
@@ -45,7 +45,7 @@ public class Dispatcher {
     private volatile long smtpRetryAt;
     private volatile long smtpBackoffMillis;
 
-    public Dispatcher(LedgerRepository ledger, ReactiveMailer mailer, MailComposer composer, RateLimiter rateLimiter,
+    public Dispatcher(LedgerRepository ledger, SmtpClient mailer, MailComposer composer, RateLimiter rateLimiter,
                       NotificationConfig config) {
         if (config.sendTimeout().multipliedBy(2).compareTo(config.lease()) >= 0) {
             throw new IllegalStateException("notification-service.send-timeout (" + config.sendTimeout()
@@ -134,7 +134,7 @@ public class Dispatcher {
         if (!validAddress(r.email())) {
             return ledger.markFailed(r, "invalid address", config.pauseAfter());
         }
-        Mail mail;
+        MailMessage mail;
         try {
             mail = composer.compose(content, r);
         } catch (RuntimeException e) {

@@ -4,9 +4,11 @@ import io.openaudience.notification.config.NotificationConfig;
 import io.openaudience.notification.repository.LedgerRepository.ClaimedRecipient;
 import io.openaudience.notification.repository.LedgerRepository.MailContent;
 import io.openaudience.common.mail.EmailTemplate;
-import io.quarkus.mailer.Mail;
+import io.openaudience.notification.client.SmtpClient;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.mail.MailMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URLEncoder;
@@ -37,22 +39,24 @@ public class MailComposer {
     private final Template invitationText;
     private final UnsubscribeTokens tokens;
     private final String unsubscribeBase;
+    private final String from;
     private final Map<UUID, Parsed> parsed = new ConcurrentHashMap<>();
 
     public MailComposer(@Location("mail/message.html") Template html, @Location("mail/message.txt") Template text,
                         @Location("mail/invitation.html") Template invitationHtml,
                         @Location("mail/invitation.txt") Template invitationText,
-                        UnsubscribeTokens tokens, NotificationConfig config) {
+                        UnsubscribeTokens tokens, NotificationConfig config, SmtpClient smtp) {
         this.html = html;
         this.text = text;
         this.invitationHtml = invitationHtml;
         this.invitationText = invitationText;
         this.tokens = tokens;
+        this.from = headerValue(smtp.from());
         this.unsubscribeBase = config.publicUrl().replaceAll("/+$", "") + "/api/v2/notifications/unsubscribe?token=";
     }
 
     /** The recipient's mail; a {@link RuntimeException} when the request's template cannot be rendered. */
-    public Mail compose(MailContent content, ClaimedRecipient recipient) {
+    public MailMessage compose(MailContent content, ClaimedRecipient recipient) {
         String firstName = recipient.firstName();
         String unsubscribeUrl = unsubscribeBase + URLEncoder.encode(
                 tokens.issue(content.subscriptionId(), content.initiativeId(), recipient.email()),
@@ -76,12 +80,13 @@ public class MailComposer {
             htmlBody = html.data("body", body).data("unsubscribeUrl", unsubscribeUrl).render();
             textBody = text.data("body", plainText(body)).data("unsubscribeUrl", unsubscribeUrl).render();
         }
-        return Mail.withHtml(recipient.email(), headerValue(subject), htmlBody)
-                .setText(textBody)
-                .addHeader("List-Unsubscribe", "<" + headerValue(unsubscribeUrl) + ">")
-                .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
-                .addHeader("X-Notification-Id", content.id().toString())
-                .addHeader("X-Recipient-Id", String.valueOf(recipient.userId()));
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("List-Unsubscribe", "<" + headerValue(unsubscribeUrl) + ">")
+                .add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+                .add("X-Notification-Id", content.id().toString())
+                .add("X-Recipient-Id", String.valueOf(recipient.userId()));
+        return new MailMessage().setFrom(from).setTo(headerValue(recipient.email())).setSubject(headerValue(subject))
+                .setHtml(htmlBody).setText(textBody).setHeaders(headers);
     }
 
     private Parsed parsed(MailContent content) {

@@ -1,0 +1,90 @@
+package io.openaudience.notification;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openaudience.common.messaging.EmailRequestMessage;
+import io.openaudience.common.messaging.Topics;
+import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.InfraTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.openaudience.notification.NotificationFixtures.address;
+import static io.openaudience.notification.NotificationFixtures.assertContains;
+import static io.openaudience.notification.NotificationFixtures.awaitStatus;
+import static io.openaudience.notification.NotificationFixtures.chunks;
+import static io.openaudience.notification.NotificationFixtures.ledgerValue;
+import static io.openaudience.notification.NotificationFixtures.mailsTo;
+import static io.openaudience.notification.NotificationFixtures.newSubscription;
+import static io.openaudience.notification.NotificationFixtures.recipient;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Email requests that can never be recorded go to the dead-letter table with the reason after a bounded number of
+ * attempts, show in /q/metrics and readiness (which stays UP), and the request behind them on the same partition is
+ * sent.
+ */
+@QuarkusTest
+@WithTestResource(value = InfraTestResource.class, scope = TestResourceScope.GLOBAL)
+class PoisonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void poisonGoesToTheDeadLetterTableAndNeverBlocksTheRequestBehindIt() throws Exception {
+        long sub = newSubscription();
+        UUID good = UUID.randomUUID();
+        UUID rejected = UUID.randomUUID();
+        String key = good.toString();
+        String ada = address("behind-poison");
+        // One key, so one partition: the good request is queued behind all three.
+        Infra.publish(Topics.EMAIL_REQUESTS, key, "{not json");
+        Infra.publish(Topics.EMAIL_REQUESTS, key, "{\"notificationId\": \"" + rejected + "\", \"kind\": \"newsletter\","
+                + " \"initiativeId\": \"DEE\", \"chunks\": 1}");
+        // Readable, but the database refuses it every time (an initiative longer than the column).
+        EmailRequestMessage tooLong = chunks(rejected, sub, "segment", "Hi", "<p>Hi</p>", 500,
+                recipient(1, address("never"), "N")).get(0);
+        tooLong = new EmailRequestMessage(tooLong.notificationId(), sub, "I".repeat(100), tooLong.kind(),
+                tooLong.subject(), tooLong.body(), 0, 1, 1, tooLong.recipients());
+        Infra.publish(Topics.EMAIL_REQUESTS, key, JSON.writeValueAsString(tooLong));
+        Infra.publish(Topics.EMAIL_REQUESTS, key, JSON.writeValueAsString(
+                chunks(good, sub, "segment", "After", "<p>After</p>", 500, recipient(1, ada, "Ada")).get(0)));
+
+        assertEquals(1, awaitStatus(sub, good, "completed").getLong("sent"));
+        assertEquals(1, mailsTo(ada, good).size());
+
+        assertEquals("3", ledgerValue("SELECT count(*) FROM notification.dead_letter WHERE message_key = ?", key));
+        assertContains(ledgerValue("SELECT reason FROM notification.dead_letter WHERE message_key = ? "
+                + "AND payload = '{not json'", key), "unreadable");
+        assertContains(ledgerValue("SELECT reason FROM notification.dead_letter WHERE message_key = ? "
+                + "AND payload LIKE '%newsletter%'", key), "unknown email kind: newsletter");
+        assertContains(ledgerValue("SELECT reason FROM notification.dead_letter WHERE notification_id = ?",
+                rejected), "value too long");
+        // Bounded: the test profile allows three attempts at a chunk the database refuses.
+        assertEquals("3", ledgerValue("SELECT attempts FROM notification.dead_letter WHERE notification_id = ?",
+                rejected));
+        assertEquals(null, ledgerValue("SELECT id FROM notification.notification WHERE id = ?", rejected));
+
+        long total = Long.parseLong(ledgerValue("SELECT count(*) FROM notification.dead_letter"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher gauge = Pattern.compile("(?m)^notification_dead_letters(\\{[^}]*})? ([0-9.E]+)$").matcher(metrics);
+        assertTrue(gauge.find(), "no notification_dead_letters gauge in /q/metrics");
+        assertTrue(Double.parseDouble(gauge.group(2)) >= 3, gauge.group());
+
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'email dead letters' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'email dead letters' }.data.deadLetters",
+                        org.hamcrest.Matchers.greaterThanOrEqualTo((int) Math.min(total, Integer.MAX_VALUE)))
+                .body("checks.name", hasItem("email dead letters"));
+    }
+}
