@@ -51,4 +51,21 @@ class PermanentFailureTest {
         assertContains(failed.getString("data.recipients[0].reason"), "SMTP 550");
         assertContains(failed.getString("data.recipients[0].reason"), "mailbox unavailable");
     }
+
+    @Test
+    void aServerThatStallsIsCutOffByTheReadTimeoutAndTheMailGoesOutOnTheRetry() throws Exception {
+        long sub = newSubscription();
+        UUID id = UUID.randomUUID();
+        String stalled = "stall." + address("x");
+        publishAll(chunks(id, sub, "selected", "Hello", "<p>Hello</p>", 500, recipient(1, stalled, "S")));
+
+        JsonPath done = awaitStatus(sub, id, "completed");
+        assertEquals(1L, done.getLong("sent"));
+        // The client closed the silent connection itself (the read timeout), then sent again on a new one.
+        assertTrue(RejectingSmtpServer.CLOSED_WHILE_STALLED.contains(stalled));
+        assertTrue(RejectingSmtpServer.ACCEPTED.contains(stalled));
+        JsonPath sent = api(sub).get("/api/v2/notifications/" + id + "/recipients").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(2, sent.getInt("data.recipients[0].attempts"));
+    }
 }

@@ -20,12 +20,17 @@ import java.util.concurrent.Executors;
 /**
  * A real SMTP server on a socket that answers {@code 550} to every recipient whose address starts with
  * {@code bounce} and accepts the others (remembering who got a message): the permanent failures GreenMail cannot
- * produce. Speaks plain SMTP without extensions, one connection per thread.
+ * produce. A message to an address starting with {@code stall} gets no answer after its DATA the first time (the
+ * server hangs until the client gives up and closes). Speaks plain SMTP without extensions, one connection per
+ * thread. The client's read timeout is set short here, so a stalled send is cut off by it, not by the send deadline.
  */
 public class RejectingSmtpServer implements QuarkusTestResourceLifecycleManager {
 
     /** Addresses whose message this server accepted (DATA completed). */
     public static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
+    /** Addresses whose first message the server never answered, and whose connection the client then closed. */
+    public static final Set<String> CLOSED_WHILE_STALLED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> STALLED = ConcurrentHashMap.newKeySet();
 
     private ServerSocket server;
     private ExecutorService threads;
@@ -49,7 +54,8 @@ public class RejectingSmtpServer implements QuarkusTestResourceLifecycleManager 
             }
         });
         return Map.of("quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port",
-                String.valueOf(server.getLocalPort()), "quarkus.mailer.mock", "false");
+                String.valueOf(server.getLocalPort()), "quarkus.mailer.mock", "false",
+                "notification-service.smtp-read-timeout", "1s");
     }
 
     private static void serve(Socket socket) {
@@ -74,6 +80,13 @@ public class RejectingSmtpServer implements QuarkusTestResourceLifecycleManager 
                     reply(out, "354 end with <CRLF>.<CRLF>");
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         // the message itself is not kept
+                    }
+                    if (recipient != null && recipient.startsWith("stall") && STALLED.add(recipient)) {
+                        while (in.read() >= 0) {
+                            // no answer: wait for the client to give up
+                        }
+                        CLOSED_WHILE_STALLED.add(recipient);
+                        return;
                     }
                     ACCEPTED.add(recipient);
                     reply(out, "250 2.0.0 queued");
