@@ -210,7 +210,9 @@ class EmailAcceptanceTest {
                 new Object[]{mapOf("subject", "Hi", "body", hugeBody), "body"},
                 new Object[]{mapOf("subject", "Hi", "body", "<p>{name}</p>"), "body"},
                 new Object[]{mapOf("subject", "Hi", "body", "<p>{#if firstName}unclosed</p>"), "body"},
-                new Object[]{mapOf("subject", "Hi", "body", "<p>{config:secret}</p>"), "body"});
+                new Object[]{mapOf("subject", "Hi", "body", "<p>{config:secret}</p>"), "body"},
+                // Parses, but the renderer notification-service fills it with cannot render it: refused now.
+                new Object[]{mapOf("subject", "Hi", "body", "<p>{firstName.getClass}</p>"), "body"});
         nothingWritten(() -> {
             for (Object[] c : cases) {
                 as(sub, "DEE").body(c[0]).post("/api/v2/segments/{id}/send-email", segment)
