@@ -3,6 +3,8 @@ package io.openaudience.segments.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /** Limits of the email requests segments-service accepts (`segments.email.*`). */
 @ConfigMapping(prefix = "segments.email")
 public interface EmailConfig {
@@ -18,6 +20,14 @@ public interface EmailConfig {
     /** Largest accepted HTML body, in UTF-8 bytes; stored once per request (chunk 0 carries it). */
     @WithDefault("262144")
     int maxBodyBytes();
+
+    /** How long an accepted request keeps its subject and body (its counts stay); notification-service has its own. */
+    @WithDefault("90d")
+    Duration retention();
+
+    /** Requests whose subject and body the retention job clears per statement. */
+    @WithDefault("5000")
+    int retentionBatchSize();
 
     /** Most user ids one selected-members or re-invite request may name. */
     @WithDefault("100000")

@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -79,6 +80,14 @@ public class EmailRequestRepository {
                 (id, subscription_id, initiative_id, kind, subject, body, segment_id, recipients, skipped, chunks)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
 
+    /* Retention: old requests keep their header and counts, not the tenant's text. */
+    private static final String CLEAR_OLD_CONTENT = """
+            UPDATE segments.email_request SET subject = NULL, body = NULL
+            WHERE id IN (SELECT id FROM segments.email_request
+                         WHERE created_at < now() - $1::bigint * interval '1 millisecond'
+                           AND (subject IS NOT NULL OR body IS NOT NULL)
+                         LIMIT $2)""";
+
     /** The segment exists in the tenant; another tenant's segment reads as missing. */
     public Uni<Boolean> segmentExists(SqlClient client, Tenant tenant, long segmentId) {
         return client.preparedQuery("SELECT 1 FROM segments.segment WHERE id = $1 AND subscription_id = $2"
@@ -128,6 +137,12 @@ public class EmailRequestRepository {
                 .addValue(tenant.initiativeId()).addValue(kind.wire()).addValue(subject).addValue(body)
                 .addValue(segmentId).addValue(frozen.recipients()).addValue(skipped).addValue(frozen.chunks());
         return client.preparedQuery(INSERT_REQUEST).execute(params).replaceWithVoid();
+    }
+
+    /** Clears the subject and body of up to {@code batch} requests older than {@code retention}; returns how many. */
+    public Uni<Integer> clearOldContent(SqlClient client, Duration retention, int batch) {
+        return client.preparedQuery(CLEAR_OLD_CONTENT).execute(Tuple.of(retention.toMillis(), batch))
+                .map(rows -> rows.rowCount());
     }
 
     /** The given ids sorted against the subscription's members. */
