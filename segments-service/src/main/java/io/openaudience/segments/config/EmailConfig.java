@@ -25,6 +25,10 @@ public interface EmailConfig {
     @WithDefault("90d")
     Duration retention();
 
+    /** How often the retention job runs (read by its @Scheduled expression). */
+    @WithDefault("1h")
+    Duration retentionInterval();
+
     /** Requests whose subject and body the retention job clears per statement. */
     @WithDefault("5000")
     int retentionBatchSize();
