@@ -87,4 +87,33 @@ class PoisonTest {
                         org.hamcrest.Matchers.greaterThanOrEqualTo((int) Math.min(total, Integer.MAX_VALUE)))
                 .body("checks.name", hasItem("email dead letters"));
     }
+
+    @Test
+    void aLostRecipientsChunkLetsTheNotificationCompleteAndALostContentChunkFailsIt() throws Exception {
+        long sub = newSubscription();
+        // Chunk 1 of two is refused by the database (an address that is null): the other chunk's mail still goes.
+        UUID partly = UUID.randomUUID();
+        String kept = address("kept");
+        var parts = chunks(partly, sub, "segment", "Partly", "<p>Partly</p>", 1, recipient(1, kept, "K"),
+                recipient(2, null, "Null"));
+        NotificationFixtures.publishAll(parts);
+        var done = awaitStatus(sub, partly, "completed");
+        assertEquals(1, done.getLong("sent"));
+        assertEquals(2, done.getInt("chunksReceived"));
+        assertEquals(1, mailsTo(kept, partly).size());
+        assertContains(ledgerValue("SELECT reason FROM notification.dead_letter WHERE notification_id = ? "
+                + "AND chunk = 1", partly), "null value");
+
+        // The content chunk (0) is refused after chunk 1 was recorded: no mail of it can be written, so it fails.
+        UUID lost = UUID.randomUUID();
+        String waiting = address("waiting");
+        var lostParts = chunks(lost, sub, "segment", "Lost", "<p>Lost</p>", 1, recipient(1, null, "Null"),
+                recipient(2, waiting, "W"));
+        NotificationFixtures.publish(lostParts.get(1));
+        NotificationFixtures.publish(lostParts.get(0));
+        var failed = awaitStatus(sub, lost, "failed");
+        assertContains(failed.getString("pausedReason"), "the chunk with the subject and body could not be recorded");
+        Thread.sleep(1500);
+        assertTrue(mailsTo(waiting, lost).isEmpty());
+    }
 }
