@@ -27,7 +27,7 @@ public final class EmailTemplate {
     /** The values a template may use; notification-service fills exactly these per recipient. */
     public static final Set<String> PLACEHOLDERS = Set.of(FIRST_NAME, EMAIL);
 
-    /* Only the built-in resolvers: no reflection, no namespaces (config:, inject:), so a template reads nothing else. */
+    /* Only the built-in resolvers: no reflection, no namespaces (config:, inject:): a template reads nothing else. */
     private static final Engine ENGINE = Engine.builder().addDefaults().strictRendering(true)
             .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML))).build();
     private static final Variant HTML = Variant.forContentType(Variant.TEXT_HTML);
@@ -83,7 +83,8 @@ public final class EmailTemplate {
 
     /**
      * One recipient's text. A missing (or blank) first name is null: {@code {firstName}} renders nothing,
-     * {@code {#if firstName}} takes its else branch and {@code {firstName ?: 'there'}} its default. Fails with a {@link RuntimeException} when the template cannot be rendered.
+     * {@code {#if firstName}} takes its else branch and {@code {firstName ?: 'there'}} its default. Fails with a
+     * {@link RuntimeException} when the template cannot be rendered.
      */
     public String render(String firstName, String email) {
         return template.data(FIRST_NAME, firstName == null || firstName.isBlank() ? null : firstName)

@@ -21,8 +21,8 @@ class EmailRequestMessageTest {
 
     @Test
     void theRecordWritesExactlyTheNamedFields() throws Exception {
-        EmailRequestMessage m = new EmailRequestMessage(UUID.randomUUID(), 7, "DEE", EmailKind.SELECTED, "S", "<p>B</p>",
-                0, 1, 1, List.of(new Recipient(1, "a@x.org", "A")));
+        EmailRequestMessage m = new EmailRequestMessage(UUID.randomUUID(), 7, "DEE", EmailKind.SELECTED, "S",
+                "<p>B</p>", 0, 1, 1, List.of(new Recipient(1, "a@x.org", "A")));
         JsonNode node = JSON.readTree(JSON.writeValueAsString(m));
         assertEquals(Set.of(Json.NOTIFICATION_ID, Json.SUBSCRIPTION_ID, Json.INITIATIVE_ID, Json.KIND, Json.SUBJECT,
                 Json.BODY, Json.CHUNK, Json.CHUNKS, Json.TOTAL_RECIPIENTS, Json.RECIPIENTS), names(node));
