@@ -24,7 +24,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -247,6 +249,32 @@ public class ErrorMappers {
             builder.header("WWW-Authenticate", "Bearer");
         }
         return builder.build();
+    }
+
+    /**
+     * Answers a request refused by a Vert.x route before JAX-RS (URI checks, body limits) in its family's envelope,
+     * as {@link #respond} does for the JAX-RS mappers.
+     */
+    public static void respond(RoutingContext ctx, ObjectMapper mapper, int status, String code, String message,
+                               List<FieldError> errors) {
+        String requestId = ctx.request().getHeader(REQUEST_ID_HEADER);
+        if (requestId == null || requestId.isBlank()) {
+            requestId = UUID.randomUUID().toString();
+        }
+        LOG.debugf("request %s %s %s -> %d %s", requestId, ctx.request().method(), ctx.request().path(), status,
+                message);
+        Object body = ApiFamily.ofPath(ctx.request().path()).body(status, code, message, errors, requestId);
+        String json;
+        try {
+            json = mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader(REQUEST_ID_HEADER, requestId)
+                .end(json);
     }
 
     private static String fieldName(ConstraintViolation<?> v) {
