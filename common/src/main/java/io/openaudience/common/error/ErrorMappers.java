@@ -78,6 +78,10 @@ public class ErrorMappers {
             message = "duplicate key";
         } else if (original.startsWith("Trailing token")) {
             message = "unexpected content after the JSON document";
+        } else if (limitOf(reason) != null && isBodySize(limitOf(reason))) {
+            // The whole document, not one of its values: the body limit of BodyLimits, met while parsing.
+            String limit = "request body exceeds the limit for this route: " + limitOf(reason).getOriginalMessage();
+            return respond(uri, request, 413, "payload_too_large", limit, List.of(FieldError.of("body", limit)), null);
         } else if (limitOf(reason) != null) {
             message = "request body exceeds a limit: " + limitOf(reason).getOriginalMessage();
         } else if (original.startsWith("Invalid UTF-8") || original.startsWith("Invalid UTF-32")) {
@@ -113,6 +117,12 @@ public class ErrorMappers {
     private static StreamConstraintsException limitOf(JsonProcessingException reason) {
         return reason instanceof StreamConstraintsException limit ? limit
                 : reason.getCause() instanceof StreamConstraintsException limit ? limit : null;
+    }
+
+    /** A limit on the document's length or token count (its size), not on one string, number or nesting level. */
+    private static boolean isBodySize(StreamConstraintsException limit) {
+        String message = String.valueOf(limit.getOriginalMessage());
+        return message.startsWith("Document length") || message.startsWith("Token count");
     }
 
     /**
