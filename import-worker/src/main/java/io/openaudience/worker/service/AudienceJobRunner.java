@@ -230,7 +230,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
                                         List<AttributeDefinition> definitions) {
         if (job.fileUrl() != null && !job.fileUrl().isBlank()) {
             return new AudienceCsvSource(new BufferedInputStream(fetcher.open(job.fileUrl()), 1 << 16),
-                    definitions.stream().map(AttributeDefinition::slug).toList());
+                    definitions.stream().map(AttributeDefinition::slug).toList(), config.csv().limits());
         }
         JsonNode userData = params.get("user_data");
         if (userData == null || !userData.isArray()) {
