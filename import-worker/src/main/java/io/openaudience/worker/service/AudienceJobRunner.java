@@ -94,7 +94,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
      * that point would (used to prove the takeover); returns whether the job reached its end.
      */
     public boolean run(ClaimedAudienceJob job, long maxBatches) {
-        return lifeCycle.run(AudienceJobRepository.TABLE, "audience job", job, maxBatches, this);
+        return lifeCycle.run(AudienceJobRepository.TABLE, DeadLetters.AUDIENCE, "audience job", job, maxBatches, this);
     }
 
     @Override

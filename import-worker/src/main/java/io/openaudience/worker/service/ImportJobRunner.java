@@ -54,7 +54,7 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
      * that point would (used to prove the takeover); returns whether the job reached its end.
      */
     public boolean run(ClaimedJob job, long maxBatches) {
-        return lifeCycle.run(ImportJobRepository.TABLE, "import job", job, maxBatches, this);
+        return lifeCycle.run(ImportJobRepository.TABLE, DeadLetters.SEGMENTS, "import job", job, maxBatches, this);
     }
 
     @Override
