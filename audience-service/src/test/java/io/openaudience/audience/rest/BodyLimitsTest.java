@@ -36,7 +36,8 @@ class BodyLimitsTest {
 
         byte[] piece = "{},".repeat(10_000).getBytes(StandardCharsets.UTF_8);
         String[] batch = RawHttp.postChunked(prefix + "/events", headers, 60,
-                i -> i == 0 ? ("[" + new String(piece, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8) : piece);
+                i -> i == 0 ? ("[" + new String(piece, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)
+                        : piece);
         assertEquals("413", batch[0], batch[1]);
         assertEquals("payload_too_large", new JsonPath(batch[1]).getString("code"), batch[1]);
         assertTrue(new JsonPath(batch[1]).getString("message").contains("Token count"), batch[1]);

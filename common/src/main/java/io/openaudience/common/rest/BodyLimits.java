@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 /**
  * The request body limit of each route, checked on the declared length before any byte of the body is read: JSON and
  * every other body up to {@code openaudience.http.max-json-body-size}, and only the routes matching
- * {@code openaudience.http.large-body-paths} (multipart imports) up to {@code quarkus.http.limits.max-body-size}. A body
- * sent without a length (chunked) is capped by the HTTP layer's limit and, for JSON, by the parser's document length
- * ({@link JsonHardening}). Every refusal, including the HTTP layer's own, is a 413 in the family's envelope.
+ * {@code openaudience.http.large-body-paths} (multipart imports) up to {@code quarkus.http.limits.max-body-size}.
+ * A body sent without a length (chunked) is capped by the HTTP layer's limit and, for JSON, by the parser's document
+ * length ({@link JsonHardening}). Every refusal, including the HTTP layer's own, is a 413 in the family's envelope.
  */
 @Singleton
 public class BodyLimits {

@@ -13,7 +13,8 @@ import java.util.List;
  * An RFC 4180 record reader (a small state machine over a buffered {@link Reader}): quoted fields may hold commas,
  * doubled quotes and line breaks; records end with CRLF, LF or CR; a leading UTF-8 BOM is dropped. It is lenient
  * where spreadsheets are sloppy: a quote inside an unquoted field is kept literally, and text after a closing quote
- * is appended to the field. commons-csv is not managed by the Quarkus BOM, and this keeps the hot loop allocation-light.
+ * is appended to the field. commons-csv is not managed by the Quarkus BOM, and this keeps the hot loop
+ * allocation-light.
  * <p>
  * Memory is bounded by {@link CsvLimits}: a record beyond a limit is read to its end without being kept (its fields
  * come back cut at the limits) and {@link #lastRecordProblem()} says which limit it broke, so that the caller
@@ -44,7 +45,7 @@ public final class CsvRecordReader {
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)), limits);
     }
 
-    /** The next record that is not blank ({@link #blank}), or null at the end of input; a record over a limit counts. */
+    /** The next record that is not blank ({@link #blank}) or is over a limit, or null at the end of input. */
     public List<String> nextNonBlank() throws IOException {
         List<String> fields;
         do {

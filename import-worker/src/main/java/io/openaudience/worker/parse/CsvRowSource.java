@@ -9,8 +9,9 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * The rows of a CSV import: a header naming the columns in any order and case ({@code email} required once, {@code name}
- * optional, others ignored; {@link CsvHeader}'s rules), then one member per record. Records whose fields are all blank are skipped (blank lines,
+ * The rows of a CSV import: a header naming the columns in any order and case ({@code email} required once,
+ * {@code name} optional, others ignored; {@link CsvHeader}'s rules), then one member per record; a record over the
+ * limits is a rejected row. Records whose fields are all blank are skipped (blank lines,
  * or the {@code ,,} rows spreadsheets export). Bytes that are not UTF-8 become U+FFFD, which validation rejects.
  */
 public final class CsvRowSource implements RowSource<ImportRow> {

@@ -23,7 +23,8 @@ class MalformedUriTest {
         String[][] cases = {
             {"/api/v2/notifications/%zz", "path", "percent-escape"},
             {"/api/v2/notifications/%zz/recipients?page=1", "path", "percent-escape"},
-            {"/api/v2/notifications/00000000-0000-0000-0000-000000000000/recipients?page=%zz", "page", "percent-escape"},
+            {"/api/v2/notifications/00000000-0000-0000-0000-000000000000/recipients?page=%zz", "page",
+                "percent-escape"},
             {"/api/v2/notifications/unsubscribe?token=%", "token", "percent-escape"},
             {"/api/v2/notifications/{id}", "path", "not allowed in a URI"},
         };
