@@ -71,6 +71,18 @@ public final class ImportFixtures {
     /** Stores the file in chunks and queues the job (upload, chunks, job, outbox in one transaction). */
     public static UUID queueJob(long subscription, String initiative, Long segmentId, String format, byte[] file,
                                 int chunkSize) throws SQLException {
+        try {
+            return queueJob(subscription, initiative, segmentId, format, new java.io.ByteArrayInputStream(file),
+                    file.length, chunkSize);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #queueJob(long, String, Long, String, byte[], int)}, the file read from a stream of that size. */
+    public static UUID queueJob(long subscription, String initiative, Long segmentId, String format,
+                                java.io.InputStream file, long size, int chunkSize) throws SQLException,
+            java.io.IOException {
         UUID jobId = UUID.randomUUID();
         UUID uploadId = UUID.randomUUID();
         try (Connection c = Infra.connect()) {
@@ -83,16 +95,20 @@ public final class ImportFixtures {
                 ps.setString(4, "members." + format);
                 ps.setString(5, format.equals("json") ? "application/json" : "text/csv");
                 ps.setString(6, format);
-                ps.setLong(7, file.length);
+                ps.setLong(7, size);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO segments.upload_chunk (upload_id, seq, data) VALUES (?, ?, ?)")) {
-                for (int seq = 0, off = 0; off < file.length || seq == 0; seq++, off += chunkSize) {
+                byte[] chunk = file.readNBytes(chunkSize);
+                for (int seq = 0; seq == 0 || chunk.length > 0; seq++, chunk = file.readNBytes(chunkSize)) {
                     ps.setObject(1, uploadId);
                     ps.setInt(2, seq);
-                    ps.setBytes(3, Arrays.copyOfRange(file, off, Math.min(file.length, off + chunkSize)));
+                    ps.setBytes(3, chunk);
                     ps.addBatch();
+                    if (seq % 16 == 15) {
+                        ps.executeBatch(); // a large generated file is never held whole
+                    }
                 }
                 ps.executeBatch();
             }

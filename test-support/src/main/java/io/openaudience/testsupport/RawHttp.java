@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A GET written byte for byte on a socket to the application under test, for request targets that HTTP clients refuse
- * to send (a broken percent-escape, {@code %00}): the status and body of the answer.
+ * Requests written byte for byte on a socket to the application under test, for what HTTP clients refuse to send (a
+ * broken percent-escape, {@code %00}, a length the body does not have): the status and body of the answer.
  */
 public final class RawHttp {
 
@@ -23,23 +23,65 @@ public final class RawHttp {
      * The port is rest-assured's, which {@code @QuarkusTest} sets to the application's.
      */
     public static String[] get(String target, String headerLines) throws IOException {
+        return exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headerLines
+                + "\r\n", out -> { });
+    }
+
+    /**
+     * Sends {@code POST target} declaring {@code Content-Length: declaredLength} but writing only {@code sent}: a limit
+     * on the declared length must answer without waiting for the rest. Returns {status, body}.
+     */
+    public static String[] postDeclaring(String target, String headerLines, long declaredLength, byte[] sent)
+            throws IOException {
+        return exchange("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headerLines
+                + "Content-Length: " + declaredLength + "\r\n\r\n", out -> out.write(sent));
+    }
+
+    /** Sends {@code POST target} with a chunked body of {@code chunks} generated pieces; returns {status, body}. */
+    public static String[] postChunked(String target, String headerLines, int chunks,
+                                       java.util.function.IntFunction<byte[]> chunk) throws IOException {
+        return exchange("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headerLines
+                + "Transfer-Encoding: chunked\r\n\r\n", out -> {
+            for (int i = 0; i < chunks; i++) {
+                byte[] piece = chunk.apply(i);
+                out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(piece);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        });
+    }
+
+    private interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static String[] exchange(String head, Body body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-            socket.setSoTimeout(30_000);
+            socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headerLines
-                    + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            try {
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                body.write(out);
+                out.flush();
+            } catch (IOException e) {
+                // The server may answer and close before the whole body is written (a limit): read its answer.
+            }
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
+            try {
+                in.transferTo(all);
+            } catch (java.net.SocketException e) {
+                // a reset after the answer was received
+            }
             String response = all.toString(StandardCharsets.UTF_8);
             int headEnd = response.indexOf("\r\n\r\n");
-            String status = response.substring(9, 12);
-            String body = headEnd < 0 ? "" : response.substring(headEnd + 4);
+            String status = response.length() < 12 ? "" : response.substring(9, 12);
+            String text = headEnd < 0 ? "" : response.substring(headEnd + 4);
             if (response.substring(0, Math.max(headEnd, 0)).toLowerCase().contains("transfer-encoding: chunked")) {
-                body = dechunk(body);
+                text = dechunk(text);
             }
-            return new String[]{status, body};
+            return new String[]{status, text};
         }
     }
 

@@ -35,6 +35,10 @@ class MalformedInputEnvelopeTest {
             {prefix + "/user_attribute/definition?name=a%00b", "name", "control character (U+0000)"},
             {prefix + "/user_group?tags=%07", "tags", "control character (U+0007)"},
             {prefix + "/user_group?category=%FF%FE", "category", "UTF-8"},
+            // Not valid URIs: Quarkus' own check used to answer these with an empty 400 (see ServiceMain).
+            {prefix + "/users/%zz", "path", "percent-escape"},
+            {prefix + "/user_group?page_no=%zz", "page_no", "percent-escape"},
+            {prefix + "/users/a{b}", "path", "not allowed in a URI"},
         };
         for (String[] c : cases) {
             String[] response = RawHttp.get(c[0], auth);
@@ -52,13 +56,17 @@ class MalformedInputEnvelopeTest {
         GoSquaredFixtures t = new GoSquaredFixtures();
         String key = "?api_key=" + t.apiKey + "&site_token=" + t.siteToken;
         for (String target : new String[]{"/people/v1/smartgroups/%00" + key, "/people/v1/smartgroups/x%C3" + key,
-                "/people/v1/people" + key + "&query=%00", "/people/v1/people" + key + "&filters=%FF"}) {
+                "/people/v1/people" + key + "&query=%00", "/people/v1/people" + key + "&filters=%FF",
+                "/people/v1/smartgroups/%zz" + key, "/people/v1/people" + key + "&limit=%zz",
+                "/tracking/v1/identify%zz" + key, "/tracking/v1/event" + key + "&x=%G1"}) {
             String[] response = RawHttp.get(target, "");
             assertEquals("400", response[0], target + " -> " + response[1]);
             JsonPath body = new JsonPath(response[1]);
             assertEquals(false, body.getBoolean("success"), response[1]);
             assertEquals("invalid_request", body.getString("error.code"), response[1]);
         }
+        String[] escape = RawHttp.get("/people/v1/people" + key + "&limit=%zz", "");
+        assertTrue(new JsonPath(escape[1]).getString("error.message").startsWith("limit: "), escape[1]);
         // A line break in a query value (pretty-printed filters) is still accepted.
         assertEquals("200", RawHttp.get("/people/v1/people" + key + "&filters=%5B%0A%5D", "")[0]);
     }

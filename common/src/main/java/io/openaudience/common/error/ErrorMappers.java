@@ -24,7 +24,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -76,6 +78,10 @@ public class ErrorMappers {
             message = "duplicate key";
         } else if (original.startsWith("Trailing token")) {
             message = "unexpected content after the JSON document";
+        } else if (limitOf(reason) != null && isBodySize(limitOf(reason))) {
+            // The whole document, not one of its values: the body limit of BodyLimits, met while parsing.
+            String limit = "request body exceeds the limit for this route: " + limitOf(reason).getOriginalMessage();
+            return respond(uri, request, 413, "payload_too_large", limit, List.of(FieldError.of("body", limit)), null);
         } else if (limitOf(reason) != null) {
             message = "request body exceeds a limit: " + limitOf(reason).getOriginalMessage();
         } else if (original.startsWith("Invalid UTF-8") || original.startsWith("Invalid UTF-32")) {
@@ -111,6 +117,12 @@ public class ErrorMappers {
     private static StreamConstraintsException limitOf(JsonProcessingException reason) {
         return reason instanceof StreamConstraintsException limit ? limit
                 : reason.getCause() instanceof StreamConstraintsException limit ? limit : null;
+    }
+
+    /** A limit on the document's length or token count (its size), not on one string, number or nesting level. */
+    private static boolean isBodySize(StreamConstraintsException limit) {
+        String message = String.valueOf(limit.getOriginalMessage());
+        return message.startsWith("Document length") || message.startsWith("Token count");
     }
 
     /**
@@ -247,6 +259,32 @@ public class ErrorMappers {
             builder.header("WWW-Authenticate", "Bearer");
         }
         return builder.build();
+    }
+
+    /**
+     * Answers a request refused by a Vert.x route before JAX-RS (URI checks, body limits) in its family's envelope,
+     * as {@link #respond} does for the JAX-RS mappers.
+     */
+    public static void respond(RoutingContext ctx, ObjectMapper mapper, int status, String code, String message,
+                               List<FieldError> errors) {
+        String requestId = ctx.request().getHeader(REQUEST_ID_HEADER);
+        if (requestId == null || requestId.isBlank()) {
+            requestId = UUID.randomUUID().toString();
+        }
+        LOG.debugf("request %s %s %s -> %d %s", requestId, ctx.request().method(), ctx.request().path(), status,
+                message);
+        Object body = ApiFamily.ofPath(ctx.request().path()).body(status, code, message, errors, requestId);
+        String json;
+        try {
+            json = mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader(REQUEST_ID_HEADER, requestId)
+                .end(json);
     }
 
     private static String fieldName(ConstraintViolation<?> v) {

@@ -20,7 +20,10 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.openaudience.common.text.TextRules;
 import io.quarkus.jackson.ObjectMapperCustomizer;
+import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.util.Iterator;
@@ -40,6 +43,27 @@ public class JsonHardening implements ObjectMapperCustomizer {
     public static final int MAX_NESTING_DEPTH = 64;
     /** Longest single string value, in characters (bodies are also capped by the HTTP layer). */
     public static final int MAX_STRING_LENGTH = 1_000_000;
+    /**
+     * Most tokens in one document, so that a huge array is refused while it is parsed rather than bound: the largest
+     * legitimate bodies (1,000 members or events) hold tens of thousands; 10 MiB of {@code {},} hold 7 million.
+     */
+    public static final long MAX_TOKEN_COUNT = 1_000_000;
+
+    private final long maxDocumentLength;
+
+    /**
+     * @param maxBodySize the JSON body limit of {@link BodyLimits}, applied again by the parser as it reads, so that a
+     *                    chunked body (no declared length) or a huge array is refused before it is bound.
+     */
+    @Inject
+    public JsonHardening(@ConfigProperty(name = "openaudience.http.max-json-body-size", defaultValue = "10M")
+                         MemorySize maxBodySize) {
+        this.maxDocumentLength = maxBodySize.asLongValue();
+    }
+
+    JsonHardening() {
+        this(new MemorySize(java.math.BigInteger.valueOf(10L * 1024 * 1024)));
+    }
 
     @Override
     public void customize(ObjectMapper mapper) {
@@ -52,6 +76,8 @@ public class JsonHardening implements ObjectMapperCustomizer {
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxStringLength(MAX_STRING_LENGTH)
                 .maxNumberLength(100)
+                .maxDocumentLength(maxDocumentLength)
+                .maxTokenCount(MAX_TOKEN_COUNT)
                 .build());
         SimpleModule module = new SimpleModule("openaudience-text-rules");
         module.addDeserializer(String.class, new CheckedString());

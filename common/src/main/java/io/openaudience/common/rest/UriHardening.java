@@ -1,8 +1,6 @@
 package io.openaudience.common.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.openaudience.common.error.ApiFamily;
 import io.openaudience.common.error.ErrorMappers;
 import io.openaudience.common.error.FieldError;
 import io.openaudience.common.text.TextRules;
@@ -10,27 +8,27 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * What every service accepts in a request URI, checked before routing: well-formed percent-escapes, valid UTF-8, and
- * no NUL or other control character in the path or in a query parameter (tab, CR and LF are left to the resources).
- * Without it a broken escape is refused by the router with an empty 400, and a NUL reaches SQL as a 500 (PostgreSQL
- * refuses it in text). A refusal is a 400 in the request's API family envelope naming the part: {@code path} or the
- * query parameter.
+ * What every service accepts in a request URI, checked before routing: well-formed percent-escapes, valid UTF-8, no
+ * NUL or other control character in the path or in a query parameter (tab, CR and LF are left to the resources), and
+ * the URI syntax {@code java.net.URI} accepts. Without it a NUL reaches SQL as a 500 (PostgreSQL refuses it in text).
+ * Quarkus' own check of that syntax (an empty 400 before any route) is turned off by {@code ServiceMain}, so this one
+ * is the only one. A refusal is a 400 in the request's API family envelope naming the part: {@code path}, the query
+ * parameter, or {@code query}.
  */
 @Singleton
 public class UriHardening {
 
-    private static final Logger LOG = Logger.getLogger(UriHardening.class);
     /** After Quarkus' body handler (order Integer.MIN_VALUE + 6), before every other route: none has decoded the URI. */
     static final int ORDER = -1000;
 
@@ -53,24 +51,8 @@ public class UriHardening {
             ctx.next();
             return;
         }
-        String requestId = ctx.request().getHeader(ErrorMappers.REQUEST_ID_HEADER);
-        if (requestId == null || requestId.isBlank()) {
-            requestId = UUID.randomUUID().toString();
-        }
         String message = problem.field() + ": " + problem.message();
-        LOG.debugf("request %s %s -> 400 %s", requestId, ctx.request().method(), message);
-        Object body = ApiFamily.ofPath(path).body(400, "invalid_request", message, List.of(problem), requestId);
-        String json;
-        try {
-            json = mapper.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-            return;
-        }
-        ctx.response().setStatusCode(400)
-                .putHeader("Content-Type", "application/json")
-                .putHeader(ErrorMappers.REQUEST_ID_HEADER, requestId)
-                .end(json);
+        ErrorMappers.respond(ctx, mapper, 400, "invalid_request", message, List.of(problem));
     }
 
     /** The first problem of a raw (still percent-encoded) path and query, or null when both are acceptable. */
@@ -80,7 +62,7 @@ public class UriHardening {
             return FieldError.of("path", why);
         }
         if (rawQuery == null || rawQuery.isEmpty()) {
-            return null;
+            return syntaxProblem(rawPath, rawQuery);
         }
         for (String pair : rawQuery.split("&", -1)) {
             int eq = pair.indexOf('=');
@@ -108,7 +90,23 @@ public class UriHardening {
                 }
             }
         }
-        return null;
+        return syntaxProblem(rawPath, rawQuery);
+    }
+
+    /** What {@code java.net.URI} refuses once the escapes are known to be good: a raw {@code {}, {@code |}, … */
+    private static FieldError syntaxProblem(String rawPath, String rawQuery) {
+        String uri = rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
+        try {
+            new URI(uri);
+            return null;
+        } catch (URISyntaxException e) {
+            int at = e.getIndex();
+            String what = at >= 0 && at < uri.length()
+                    ? "has a character not allowed in a URI ('" + uri.charAt(at) + "') at character " + (at + 1)
+                    : "is not a valid URI";
+            return at > rawPath.length() ? FieldError.of("query", "the query " + what)
+                    : FieldError.of("path", "the path " + what);
+        }
     }
 
     private static String pathProblem(String rawPath) {

@@ -31,6 +31,10 @@ class UriHardeningTest {
         assertProblem("name", "UTF-8", UriHardening.problem("/s", "name=%C3%28"));
         assertProblem("name", "percent-escape", UriHardening.problem("/s", "name=%"));
         assertProblem("query", "a parameter name", UriHardening.problem("/s", "a%00=1"));
+        assertProblem("page", "percent-escape", UriHardening.problem("/api/v2/segments", "page=%zz"));
+        // What java.net.URI refuses (Quarkus' own check, turned off by ServiceMain) is refused here, naming the part.
+        assertProblem("path", "('{') at character 4", UriHardening.problem("/s/{x}", null));
+        assertProblem("query", "('|')", UriHardening.problem("/s", "a=b|c"));
     }
 
     private static void assertProblem(String field, String fragment, FieldError problem) {

@@ -65,6 +65,29 @@ public interface WorkerConfig {
     /** How audience jobs fetch their {@code file_url}. */
     Fetch fetch();
 
+    /** Limits of one CSV record: a row beyond one is rejected (its raw values cut), the job goes on. */
+    Csv csv();
+
+    /** Limits of one CSV record, so that one huge field or row cannot take the worker's memory. */
+    interface Csv {
+
+        /** Longest field, in characters. */
+        @WithDefault("100000")
+        int maxFieldLength();
+
+        /** Longest record (row), in characters. */
+        @WithDefault("1000000")
+        int maxRowLength();
+
+        /** Most columns in a record. */
+        @WithDefault("1000")
+        int maxColumns();
+
+        default io.openaudience.common.text.CsvLimits limits() {
+            return new io.openaudience.common.text.CsvLimits(maxFieldLength(), maxRowLength(), maxColumns());
+        }
+    }
+
     /** Limits of fetching a job's file from its {@code file_url}. */
     interface Fetch {
 

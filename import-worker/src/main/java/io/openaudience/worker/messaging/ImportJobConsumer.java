@@ -7,12 +7,13 @@ import io.openaudience.common.messaging.AudienceJobMessage;
 import io.openaudience.common.messaging.ImportJobMessage;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.worker.service.AudienceJobs;
+import io.openaudience.worker.service.DeadLetters;
 import io.openaudience.worker.service.JobDispatcher;
 import io.openaudience.worker.service.SegmentImportJobs;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.sql.SQLException;
@@ -23,44 +24,45 @@ import java.sql.SQLException;
  * thread of the {@code import-jobs} pool (as many at once as the worker's concurrency). The method returns only after
  * the job's last database commit, and the connector's throttled commit strategy commits an offset only once every
  * earlier record of its partition has returned, so a crash redelivers the message and the claim turns it into a
- * resume (or a no-op for a finished job).
+ * resume (or a no-op for a finished job). A record that cannot be read goes to {@link DeadLetters} at once.
  */
 @ApplicationScoped
 public class ImportJobConsumer {
-
-    private static final Logger LOG = Logger.getLogger(ImportJobConsumer.class);
 
     private final JobDispatcher dispatcher;
     private final SegmentImportJobs segmentJobs;
     private final AudienceJobs audienceJobs;
     private final ObjectMapper json;
+    private final DeadLetters deadLetters;
 
     public ImportJobConsumer(JobDispatcher dispatcher, SegmentImportJobs segmentJobs, AudienceJobs audienceJobs,
-                             ObjectMapper json) {
+                             ObjectMapper json, DeadLetters deadLetters) {
         this.dispatcher = dispatcher;
         this.segmentJobs = segmentJobs;
         this.audienceJobs = audienceJobs;
         this.json = json;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming(Topics.IMPORT_JOBS_CHANNEL)
     @Blocking(value = "import-jobs", ordered = false)
-    public void consume(String payload) throws InterruptedException, SQLException {
+    public void consume(ConsumerRecord<String, String> record) throws InterruptedException, SQLException {
+        String payload = record.value();
         JsonNode message;
         try {
-            message = json.readTree(payload);
+            message = payload == null ? null : json.readTree(payload);
         } catch (IOException e) {
             message = null;
         }
-        // A message that can never be read must not block the partition: log it and move on.
+        // A message that can never be read must not block the partition: it goes to the dead letters, then on.
         if (message == null || !message.isObject()) {
-            LOG.errorf("ignoring unreadable import-jobs message: %s", payload);
+            deadLetters.unreadable(DeadLetters.SEGMENTS, record, "not a JSON object");
             return;
         }
         if (AudienceJobMessage.SERVICE.equals(message.path("service").asText(null))) {
             String jobId = message.path("jobId").asText(null);
             if (!ObjectIds.isObjectId(jobId)) {
-                LOG.errorf("ignoring audience job message without a valid job id: %s", payload);
+                deadLetters.unreadable(DeadLetters.AUDIENCE, record, "an audience job message without a valid jobId");
                 return;
             }
             dispatcher.runDelivered(audienceJobs, jobId);
@@ -70,11 +72,11 @@ public class ImportJobConsumer {
         try {
             job = json.treeToValue(message, ImportJobMessage.class);
         } catch (IOException | IllegalArgumentException e) {
-            LOG.errorf("ignoring unreadable import-jobs message: %s", payload);
+            deadLetters.unreadable(DeadLetters.SEGMENTS, record, "not an import job message");
             return;
         }
         if (job.jobId() == null) {
-            LOG.errorf("ignoring import-jobs message without a job id: %s", payload);
+            deadLetters.unreadable(DeadLetters.SEGMENTS, record, "an import job message without a jobId");
             return;
         }
         dispatcher.runDelivered(segmentJobs, job.jobId().toString());

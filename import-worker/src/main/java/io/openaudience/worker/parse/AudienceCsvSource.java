@@ -1,5 +1,9 @@
 package io.openaudience.worker.parse;
 
+import io.openaudience.common.text.CsvHeader;
+import io.openaudience.common.text.CsvLimits;
+import io.openaudience.common.text.CsvRecordReader;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -35,10 +39,11 @@ public final class AudienceCsvSource implements RowSource<PersonInput> {
      * @param stream the file
      * @param slugs  the slugs of the tenant's attribute definitions: a column whose header equals one (ignoring
      *               case) sets that attribute
+     * @param limits of one record: a row beyond them is rejected with the reason, the file goes on
      */
-    public AudienceCsvSource(InputStream stream, Collection<String> slugs) {
+    public AudienceCsvSource(InputStream stream, Collection<String> slugs, CsvLimits limits) {
         this.stream = stream;
-        this.reader = CsvRecordReader.utf8(stream);
+        this.reader = CsvRecordReader.utf8(stream, limits);
         this.slugs = Set.copyOf(slugs);
         for (String slug : slugs) {
             slugsIgnoringCase.putIfAbsent(slug.toLowerCase(Locale.ROOT), slug);
@@ -67,9 +72,10 @@ public final class AudienceCsvSource implements RowSource<PersonInput> {
         for (int index : attributeIndexes) {
             cells.add(index < fields.size() ? fields.get(index) : null);
         }
+        String error = reader.lastRecordProblem() != null ? "the row " + reader.lastRecordProblem()
+                : reader.lastRecordUnterminated() ? "unterminated quoted field" : null;
         return new PersonInput(rowNo, cell(fields, "user_id"), cell(fields, "email"), cell(fields, "phone_number"),
-                cell(fields, "country_code"), cell(fields, "action"), cells,
-                reader.lastRecordUnterminated() ? "unterminated quoted field" : null);
+                cell(fields, "country_code"), cell(fields, "action"), cells, error);
     }
 
     private String cell(List<String> fields, String column) {
@@ -77,16 +83,22 @@ public final class AudienceCsvSource implements RowSource<PersonInput> {
         return index == null || index >= fields.size() ? null : fields.get(index);
     }
 
+    /** Read with common's {@link CsvHeader} (the segments intake's and worker's rules); the columns are audience's. */
     private void readHeader() throws IOException {
         headerRead = true;
-        List<String> header = reader.nextNonBlank();
+        CsvHeader header;
+        try {
+            header = CsvHeader.read(reader);
+        } catch (CsvHeader.InvalidCsvException e) {
+            throw new UnreadableFileException(e.getMessage());
+        }
         if (header == null) {
             throw new UnreadableFileException("the file is empty: a header row with a user_id, email or "
                     + "phone_number column is required");
         }
-        for (int i = 0; i < header.size(); i++) {
-            String raw = header.get(i).strip();
-            String name = raw.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < header.names().size(); i++) {
+            String raw = header.raw().get(i);
+            String name = header.names().get(i);
             // An attribute column matches its slug exactly, else ignoring case.
             String slug = slugs.contains(raw) ? raw : slugsIgnoringCase.get(name);
             if (IDENTIFIERS.contains(name) || name.equals("country_code") || name.equals("action")) {

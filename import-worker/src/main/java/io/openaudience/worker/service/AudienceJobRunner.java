@@ -94,7 +94,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
      * that point would (used to prove the takeover); returns whether the job reached its end.
      */
     public boolean run(ClaimedAudienceJob job, long maxBatches) {
-        return lifeCycle.run(AudienceJobRepository.TABLE, "audience job", job, maxBatches, this);
+        return lifeCycle.run(AudienceJobRepository.TABLE, DeadLetters.AUDIENCE, "audience job", job, maxBatches, this);
     }
 
     @Override
@@ -230,7 +230,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
                                         List<AttributeDefinition> definitions) {
         if (job.fileUrl() != null && !job.fileUrl().isBlank()) {
             return new AudienceCsvSource(new BufferedInputStream(fetcher.open(job.fileUrl()), 1 << 16),
-                    definitions.stream().map(AttributeDefinition::slug).toList());
+                    definitions.stream().map(AttributeDefinition::slug).toList(), config.csv().limits());
         }
         JsonNode userData = params.get("user_data");
         if (userData == null || !userData.isArray()) {

@@ -54,7 +54,7 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
      * that point would (used to prove the takeover); returns whether the job reached its end.
      */
     public boolean run(ClaimedJob job, long maxBatches) {
-        return lifeCycle.run(ImportJobRepository.TABLE, "import job", job, maxBatches, this);
+        return lifeCycle.run(ImportJobRepository.TABLE, DeadLetters.SEGMENTS, "import job", job, maxBatches, this);
     }
 
     @Override
@@ -86,7 +86,7 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
 
     private RowSource<ImportRow> open(ClaimedJob job) throws IOException {
         InputStream in = new BufferedInputStream(new UploadChunkInputStream(dataSource, job.uploadId()), 1 << 16);
-        return "json".equals(job.format()) ? new JsonRowSource(in) : new CsvRowSource(in);
+        return "json".equals(job.format()) ? new JsonRowSource(in) : new CsvRowSource(in, config.csv().limits());
     }
 
     private void purge(UUID jobId) {

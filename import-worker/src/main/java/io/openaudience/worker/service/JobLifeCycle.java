@@ -34,18 +34,28 @@ public class JobLifeCycle {
 
     private final RunningJobs running;
     private final WorkerConfig config;
+    private final DeadLetters deadLetters;
 
-    public JobLifeCycle(RunningJobs running, WorkerConfig config) {
+    public JobLifeCycle(RunningJobs running, WorkerConfig config, DeadLetters deadLetters) {
         this.running = running;
         this.config = config;
+        this.deadLetters = deadLetters;
     }
 
-    /** Runs the job (at most {@code maxBatches} batches); returns whether it reached its end. */
-    <J extends LeasedJob> boolean run(JobTable table, String kind, J job, long maxBatches, Steps<J> steps) {
+    /**
+     * Runs the job (at most {@code maxBatches} batches); returns whether it reached its end.
+     *
+     * @param schema the job's schema ({@link DeadLetters#SEGMENTS}, {@link DeadLetters#AUDIENCE}): where a job given
+     *               up on is recorded
+     */
+    <J extends LeasedJob> boolean run(JobTable table, String schema, String kind, J job, long maxBatches,
+                                      Steps<J> steps) {
         running.started(table, job.id(), job.owner());
         try {
             if (job.attempts() > config.maxAttempts()) {
-                failQuietly(kind, job, "gave up after " + (job.attempts() - 1) + " attempts", steps);
+                String reason = "gave up after " + (job.attempts() - 1) + " attempts";
+                failQuietly(kind, job, reason, steps);
+                deadLetters.gaveUp(schema, job.id().toString(), job.attempts() - 1, kind + " " + reason);
                 return true;
             }
             boolean finished = steps.process(job, maxBatches);

@@ -1,19 +1,20 @@
 package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
+import io.openaudience.common.text.CsvHeader;
+import io.openaudience.common.text.CsvLimits;
+import io.openaudience.common.text.CsvRecordReader;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Decides, from the beginning of an upload, whether the import intake accepts it: the format (CSV or JSON) and,
- * for CSV, a header row with an `email` column. Rows themselves are the worker's business (per-row errors).
+ * for CSV, a header row with one `email` column ({@link CsvHeader}, as the worker reads it). Rows themselves are the
+ * worker's business (per-row errors).
  */
 public final class UploadInspector {
 
@@ -65,7 +66,7 @@ public final class UploadInspector {
         if (format == Format.JSON) {
             checkJson(head, first, whole);
         } else {
-            checkCsv(head, start, whole);
+            checkCsv(head, whole);
         }
         return format;
     }
@@ -99,90 +100,29 @@ public final class UploadInspector {
         }
     }
 
-    private static void checkCsv(byte[] head, int start, boolean whole) {
-        HeaderRow header = headerRow(head, start, whole);
-        List<String> names = new ArrayList<>();
-        for (String field : header.fields()) {
-            names.add(field.trim().toLowerCase(Locale.ROOT));
-        }
-        long emails = names.stream().filter("email"::equals).count();
-        if (emails == 0) {
-            if (names.size() == 1 && (names.get(0).contains(";") || names.get(0).contains("\t"))) {
-                String found = names.get(0).contains(";") ? "';'" : "a tab";
-                throw invalid("the CSV must be comma-separated (" + found + " found in the header row)");
+    /**
+     * The header row, read by the worker's reader with common's {@link CsvHeader} rules (the worker applies the same
+     * rules to the whole file), then what only the beginning of the file can tell.
+     */
+    private static void checkCsv(byte[] head, boolean whole) {
+        CsvRecordReader reader = CsvRecordReader.utf8(new ByteArrayInputStream(head), CsvLimits.DEFAULT);
+        try {
+            CsvHeader header = CsvHeader.read(reader);
+            if (header == null) {
+                throw invalid("the file is empty");
             }
-            throw invalid("the CSV header row must have an email column");
-        }
-        if (emails > 1) {
-            throw invalid("the CSV header row has more than one email column");
-        }
-        if (whole && firstNonWhitespace(head, header.end()) < 0) {
-            throw invalid("the file has no data rows");
-        }
-    }
-
-    /** The first CSV record (RFC 4180: quoted fields, doubled quotes, CRLF or LF) and where it ends. */
-    private static HeaderRow headerRow(byte[] head, int start, boolean whole) {
-        int end = -1;
-        int next = -1;
-        boolean quoted = false;
-        for (int i = start; i < head.length; i++) {
-            byte b = head[i];
-            if (b == '"') {
-                quoted = !quoted;
-            } else if (!quoted && (b == '\n' || b == '\r')) {
-                end = i;
-                next = b == '\r' && i + 1 < head.length && head[i + 1] == '\n' ? i + 2 : i + 1;
-                break;
-            }
-        }
-        if (end < 0) {
-            if (quoted) {
-                throw invalid("the CSV header row has an unterminated quote");
-            }
-            if (!whole) {
+            if (!whole && !reader.lastRecordEndedWithLineBreak()) {
                 throw invalid("the CSV header row is longer than the inspection window (no line break found)");
             }
-            end = head.length;
-            next = head.length;
-        }
-        String line;
-        try {
-            line = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(head, start, end - start)).toString();
-        } catch (CharacterCodingException e) {
-            throw invalid("the file must be UTF-8 text");
-        }
-        return new HeaderRow(fields(line), next);
-    }
-
-    private static List<String> fields(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
+            header.requireOnce("email");
+            if (whole && reader.nextNonBlank() == null) {
+                throw invalid("the file has no data rows");
             }
+        } catch (CsvHeader.InvalidCsvException e) {
+            throw invalid(e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
         }
-        fields.add(field.toString());
-        return fields;
     }
 
     private static boolean hasUtf8Bom(byte[] head) {
@@ -203,6 +143,4 @@ public final class UploadInspector {
         return ApiException.badRequest(PART, message);
     }
 
-    private record HeaderRow(List<String> fields, int end) {
-    }
 }

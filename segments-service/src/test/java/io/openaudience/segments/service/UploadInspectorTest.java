@@ -2,6 +2,7 @@ package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
 import io.openaudience.segments.service.UploadInspector.Format;
+import io.openaudience.testsupport.CsvHeaderSamples;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,20 @@ class UploadInspectorTest {
         assertTrue(rejection("email\n\n  \n", "text/csv", null).contains("no data rows"));
         assertTrue(rejection("email", "text/csv", null).contains("no data rows"));
         assertTrue(rejection("name;email\na;b\n", "text/csv", null).contains("';'"));
+    }
+
+    /** The worker's CsvRowSourceTest runs the same samples: both accept and refuse the same header rows. */
+    @Test
+    void headerSamplesSharedWithTheWorker() {
+        for (CsvHeaderSamples.Sample sample : CsvHeaderSamples.ALL) {
+            String file = sample.header() + "\r\nA,a@example.com\r\n";
+            if (sample.refusal() == null) {
+                assertEquals(Format.CSV, inspect(file, "text/csv", null), sample.header());
+            } else {
+                String message = rejection(file, "text/csv", null);
+                assertTrue(message.contains(sample.refusal()), sample.header() + " -> " + message);
+            }
+        }
     }
 
     @Test
