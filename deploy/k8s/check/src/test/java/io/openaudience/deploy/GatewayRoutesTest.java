@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayRoutesTest {
 
-    private static final String FYND_PREFIX = "/service/platform/user/v1.0/company/{company_id}/application/{application_id}";
+    private static final String FYND_PREFIX =
+            "/service/platform/user/v1.0/company/{company_id}/application/{application_id}";
     /** Who owns which paths: DESIGN.md's table "Services and what each owns" (the gateways must agree with it). */
     private static final Map<String, String> OWNERS = new LinkedHashMap<>();
 
@@ -41,7 +42,8 @@ class GatewayRoutesTest {
         OWNERS.put("/tracking/v1", "audience-service");
     }
 
-    private static final List<String> SERVICES = List.of("segments-service", "audience-service", "notification-service");
+    private static final List<String> SERVICES =
+            List.of("segments-service", "audience-service", "notification-service");
     private static List<String> apiPaths;
 
     @BeforeAll
@@ -79,7 +81,8 @@ class GatewayRoutesTest {
     static String owner(String path) {
         return OWNERS.entrySet().stream().filter(e -> prefixOf(e.getKey(), path))
                 .max(Comparator.comparingInt(e -> e.getKey().length())).map(Map.Entry::getValue)
-                .orElseThrow(() -> new AssertionError(path + " (API.md) has no owner in DESIGN.md's table: add it here"));
+                .orElseThrow(() -> new AssertionError(path + " (API.md) has no owner in DESIGN.md's table: "
+                        + "add it here"));
     }
 
     /** Kubernetes Prefix and Gateway API PathPrefix: whole path elements. */
@@ -103,9 +106,10 @@ class GatewayRoutesTest {
             for (JsonNode rule : ingress.path("spec").path("rules")) {
                 for (JsonNode p : rule.path("http").path("paths")) {
                     assertEquals("Prefix", p.path("pathType").asText());
-                    routes.add(new Route(p.path("path").asText(), p.path("backend").path("service").path("name").asText(),
-                            ingress.path("metadata").path("annotations").path("nginx.ingress.kubernetes.io/proxy-body-size")
-                                    .asText(null)));
+                    String service = p.path("backend").path("service").path("name").asText();
+                    String limit = ingress.path("metadata").path("annotations")
+                            .path("nginx.ingress.kubernetes.io/proxy-body-size").asText(null);
+                    routes.add(new Route(p.path("path").asText(), service, limit));
                 }
             }
         }

@@ -74,7 +74,8 @@ class ManifestsTest {
 
             JsonNode hpa = Manifests.named(overlay, "HorizontalPodAutoscaler", service).path("spec");
             assertEquals(service, hpa.path("scaleTargetRef").path("name").asText());
-            assertTrue(hpa.path("minReplicas").asInt() >= 1 && hpa.path("maxReplicas").asInt() >= hpa.path("minReplicas").asInt());
+            int min = hpa.path("minReplicas").asInt();
+            assertTrue(min >= 1 && hpa.path("maxReplicas").asInt() >= min, service + " HPA " + hpa);
             JsonNode pdb = Manifests.named(overlay, "PodDisruptionBudget", service).path("spec");
             assertEquals(service, pdb.path("selector").path("matchLabels").path("app.kubernetes.io/name").asText());
             JsonNode selector = Manifests.named(overlay, "Service", service).path("spec").path("selector");
@@ -104,7 +105,8 @@ class ManifestsTest {
             int replicas = topic.path("spec").path("replicas").asInt();
             int minIsr = topic.path("spec").path("config").path("min.insync.replicas").asInt(1);
             String name = topic.path("metadata").path("name").asText();
-            assertTrue(replicas <= brokers, overlay + " " + name + ": " + replicas + " replicas on " + brokers + " brokers");
+            assertTrue(replicas <= brokers,
+                    overlay + " " + name + ": " + replicas + " replicas on " + brokers + " brokers");
             assertTrue(minIsr < replicas || replicas == 1, overlay + " " + name + ": min.insync.replicas " + minIsr
                     + " leaves no broker to lose");
         }
@@ -161,9 +163,11 @@ class ManifestsTest {
             Set<String> groups = new TreeSet<>();
             config.stringPropertyNames().stream().filter(k -> k.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic"))
                     .forEach(k -> consumed.add(config.getProperty(k)));
-            config.stringPropertyNames().stream().filter(k -> k.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id"))
+            config.stringPropertyNames().stream()
+                    .filter(k -> k.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id"))
                     .forEach(k -> groups.add(config.getProperty(k)));
-            JsonNode acls = Manifests.named(overlay, "KafkaUser", service).path("spec").path("authorization").path("acls");
+            JsonNode acls = Manifests.named(overlay, "KafkaUser", service).path("spec").path("authorization")
+                    .path("acls");
             Set<String> readTopics = new TreeSet<>();
             Set<String> readGroups = new TreeSet<>();
             for (JsonNode acl : acls) {
