@@ -11,6 +11,9 @@
 #   kafka_create_topics PORT PARTITIONS TOPIC...
 #   start_greenmail SMTP_PORT API_PORT DIR GreenMail standalone 2.1.13: SMTP + REST API (mail viewer); heap
 #                                          GREENMAIL_XMX (default 128m)
+#   start_gateway PORT CONF DIR            nginx (Debian's; `apt-get install nginx-light` when missing) serving the
+#                                          server of CONF, which listens on 127.0.0.1:PORT
+#   stop_gateway DIR
 #   wait_http URL TIMEOUT_SECONDS          until URL answers 2xx
 #   stop_pidfile FILE                      TERM (then KILL) the pid in FILE, remove FILE
 #   port_open PORT                         true when something accepts connections on 127.0.0.1:PORT
@@ -349,4 +352,70 @@ start_greenmail() {
 
 stop_greenmail() {
     stop_pidfile "$1/greenmail.pid"
+}
+
+# ---------------------------------------------------------------- Gateway (nginx)
+
+infra_nginx() {
+    local nginx
+    nginx="$(command -v nginx || true)"
+    [[ -n "$nginx" ]] || { [[ -x /usr/sbin/nginx ]] && nginx=/usr/sbin/nginx; }
+    if [[ -z "$nginx" ]]; then
+        # The package must not start a system-wide nginx (port 80): without a policy-rc.d, one that forbids it for the
+        # duration of the install.
+        local guard=0
+        if [[ ! -e /usr/sbin/policy-rc.d && $(id -u) -eq 0 ]]; then
+            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+        fi
+        infra_apt_install nginx-light || { ((guard)) && rm -f /usr/sbin/policy-rc.d; return 1; }
+        ((guard)) && rm -f /usr/sbin/policy-rc.d
+        nginx=/usr/sbin/nginx
+    fi
+    echo "$nginx"
+}
+
+start_gateway() {
+    local port="$1" conf="$2" dir="$3" nginx
+    mkdir -p "$dir/gateway"
+    if pid_alive "$dir/gateway.pid"; then
+        infra_log "gateway: already running (ours) on $port"
+        return 0
+    fi
+    if port_open "$port"; then
+        infra_log "gateway: port $port is taken by another process"
+        return 1
+    fi
+    nginx="$(infra_nginx)" || return 1
+    # A private main configuration: logs and pid here; no temp files are needed (the server streams, gateway.conf).
+    cat >"$dir/gateway/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/gateway/nginx.pid;
+error_log $dir/gateway.log notice;
+events {
+    worker_connections 1024;
+}
+http {
+    access_log $dir/gateway-access.log;
+    client_body_temp_path $dir/gateway/client_body;
+    proxy_temp_path $dir/gateway/proxy;
+    include $conf;
+}
+CONF
+    "$nginx" -t -q -p "$dir/gateway/" -e "$dir/gateway.log" -c "$dir/gateway/nginx.conf" || return 1
+    nohup "$nginx" -p "$dir/gateway/" -e "$dir/gateway.log" -c "$dir/gateway/nginx.conf" -g 'daemon off;' \
+        >>"$dir/gateway.log" 2>&1 </dev/null &
+    echo $! >"$dir/gateway.pid"
+    local deadline=$((SECONDS + 20))
+    until port_open "$port"; do
+        if ((SECONDS > deadline)) || ! pid_alive "$dir/gateway.pid"; then
+            tail -20 "$dir/gateway.log" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    infra_log "gateway: http://127.0.0.1:$port (nginx, routes of $conf)"
+}
+
+stop_gateway() {
+    stop_pidfile "$1/gateway.pid"
 }

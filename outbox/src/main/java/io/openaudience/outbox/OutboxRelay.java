@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -217,9 +219,23 @@ public class OutboxRelay {
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(timeout / 2, 1000));
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
             props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            props.putAll(clientSecurity(ConfigProvider.getConfig()));
             producer = new KafkaProducer<>(props);
         }
         return producer;
+    }
+
+    /**
+     * The broker's authentication as the service's other Kafka clients get it ({@code kafka.security.protocol},
+     * {@code kafka.sasl.mechanism}, {@code kafka.sasl.jaas.config}, e.g. from KAFKA_SASL_JAAS_CONFIG: the SCRAM user
+     * of deploy/k8s), so the relay may write where the service's KafkaUser may; none set locally and in tests.
+     */
+    static Map<String, String> clientSecurity(Config config) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String key : List.of("security.protocol", "sasl.mechanism", "sasl.jaas.config")) {
+            config.getOptionalValue("kafka." + key, String.class).ifPresent(value -> settings.put(key, value));
+        }
+        return settings;
     }
 
     /** After a failure start from a fresh producer, so no state of the outage (e.g. expired batches) carries over. */
