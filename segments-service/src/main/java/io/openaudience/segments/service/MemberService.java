@@ -1,7 +1,9 @@
 package io.openaudience.segments.service;
 
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.Member;
 import io.openaudience.segments.Requests.NewMember;
 import io.openaudience.segments.Views;
 import io.openaudience.segments.Views.BulkCreateResult;
@@ -11,10 +13,8 @@ import io.openaudience.segments.config.SegmentsApiConfig;
 import io.openaudience.segments.repository.MemberRepository;
 import io.openaudience.segments.repository.MembershipRepository;
 import io.openaudience.segments.repository.SegmentRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -36,15 +36,13 @@ public class MemberService {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final String INVALID_EMAIL = "invalid email";
 
-    private final Pool pool;
     private final SegmentRepository segments;
     private final MemberRepository members;
     private final MembershipRepository memberships;
     private final SegmentsApiConfig config;
 
-    public MemberService(Pool pool, SegmentRepository segments, MemberRepository members,
-                         MembershipRepository memberships, SegmentsApiConfig config) {
-        this.pool = pool;
+    public MemberService(SegmentRepository segments, MemberRepository members, MembershipRepository memberships,
+                         SegmentsApiConfig config) {
         this.segments = segments;
         this.members = members;
         this.memberships = memberships;
@@ -56,6 +54,7 @@ public class MemberService {
      * {@code segmentId} is given, links them to that segment. {@code field} names the list in error messages,
      * {@code importPath} is where lists above the limit must go.
      */
+    @WithTransaction
     public Uni<BulkCreateResult> bulkCreate(Tenant tenant, Long segmentId, List<NewMember> rows, String field,
                                             String importPath) {
         if (rows == null) {
@@ -83,8 +82,7 @@ public class MemberService {
                 nameByEmail.putIfAbsent(key, name);
             }
         }
-        return pool.withTransaction(tx -> lockSegment(tx, tenant, segmentId).chain(() -> write(tx, tenant, segmentId,
-                        emailByKey, nameByEmail)))
+        return lockSegment(tenant, segmentId).chain(() -> write(tenant, segmentId, emailByKey, nameByEmail))
                 .map(written -> {
                     for (int i = 0; i < results.length; i++) {
                         if (results[i] == null) {
@@ -96,18 +94,18 @@ public class MemberService {
                 });
     }
 
-    private Uni<Void> lockSegment(SqlClient tx, Tenant tenant, Long segmentId) {
+    private Uni<Void> lockSegment(Tenant tenant, Long segmentId) {
         if (segmentId == null) {
             return Uni.createFrom().voidItem();
         }
-        return segments.lockInOrder(tx, tenant, segmentId).invoke(found -> {
-            if (found.isEmpty()) {
+        return segments.exists(tenant, segmentId, SegmentLock.NO_KEY_UPDATE).invoke(found -> {
+            if (!found) {
                 throw ApiException.notFound("segment");
             }
         }).replaceWithVoid();
     }
 
-    private Uni<Written> write(SqlClient tx, Tenant tenant, Long segmentId, Map<String, String> emailByKey,
+    private Uni<Written> write(Tenant tenant, Long segmentId, Map<String, String> emailByKey,
                                Map<String, String> nameByKey) {
         if (emailByKey.isEmpty()) {
             return Uni.createFrom().item(new Written(Map.of(), 0));
@@ -115,18 +113,17 @@ public class MemberService {
         List<String> keys = new ArrayList<>(nameByKey.keySet());
         String[] emails = keys.stream().map(emailByKey::get).toArray(String[]::new);
         String[] names = keys.stream().map(nameByKey::get).toArray(String[]::new);
-        return members.upsertByEmail(tx, tenant.subscriptionId(), emails, names).chain(rows -> {
+        return members.upsertByEmail(tenant.subscriptionId(), emails, names).chain(found -> {
             Map<String, MemberView> byEmail = new HashMap<>();
-            for (Row r : rows) {
-                byEmail.put(r.getString(6), new MemberView(r.getLong("id"), r.getString("email"),
-                        r.getString("role"), r.getString("first_name"), Views.iso(r.getOffsetDateTime("created_at")),
-                        Views.iso(r.getOffsetDateTime("updated_at"))));
+            for (Member m : found) {
+                byEmail.put(m.email.toLowerCase(Locale.ROOT), new MemberView(m.id, m.email, m.role, m.firstName,
+                        Views.iso(m.createdAt), Views.iso(m.updatedAt)));
             }
             if (segmentId == null) {
                 return Uni.createFrom().item(new Written(byEmail, 0));
             }
             Long[] ids = byEmail.values().stream().map(MemberView::id).toArray(Long[]::new);
-            return memberships.link(tx, tenant, segmentId, ids).map(linked -> new Written(byEmail, linked.size()));
+            return memberships.link(tenant, segmentId, ids).map(linked -> new Written(byEmail, linked.size()));
         });
     }
 

@@ -2,6 +2,7 @@ package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.Segment;
 import io.openaudience.segments.Views;
 import io.openaudience.segments.Views.SegmentOption;
 import io.openaudience.segments.Views.SegmentSummary;
@@ -11,15 +12,14 @@ import io.openaudience.segments.Views.UserSegment;
 import io.openaudience.segments.Views.UserSubscription;
 import io.openaudience.segments.Views.UserWithSegments;
 import io.openaudience.segments.config.SegmentsApiConfig;
-import io.openaudience.segments.repository.MembershipRepository;
+import io.openaudience.segments.repository.SegmentListRepository;
 import io.openaudience.segments.repository.SegmentRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,46 +33,46 @@ public class SegmentService {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private final Pool pool;
     private final SegmentRepository segments;
-    private final MembershipRepository memberships;
+    private final SegmentListRepository lists;
     private final SegmentsApiConfig config;
 
-    public SegmentService(Pool pool, SegmentRepository segments, MembershipRepository memberships,
-                          SegmentsApiConfig config) {
-        this.pool = pool;
+    public SegmentService(SegmentRepository segments, SegmentListRepository lists, SegmentsApiConfig config) {
         this.segments = segments;
-        this.memberships = memberships;
+        this.lists = lists;
         this.config = config;
     }
 
     public Uni<List<SegmentSummary>> list(Tenant tenant) {
-        return segments.list(pool, tenant).map(rows -> rows.stream()
+        return lists.list(tenant).map(rows -> rows.stream()
                 .map(r -> new SegmentSummary(r.getLong("id"), r.getString("value"),
                         Views.iso(r.getOffsetDateTime("created_at")), r.getLong("user_count")))
                 .toList());
     }
 
+    @WithTransaction
     public Uni<SegmentView> create(Tenant tenant, String rawValue) {
         String value = checkedValue(rawValue);
-        return pool.withTransaction(tx -> segments.insert(tx, tenant, value))
-                .map(r -> new SegmentView(r.getLong("id"), r.getString("value"),
-                        Views.iso(r.getOffsetDateTime("created_at")), null))
+        Segment segment = Segment.create(tenant.subscriptionId(), tenant.initiativeId(), value);
+        return segments.persistAndFlush(segment)
+                .map(s -> new SegmentView(s.id, s.value, Views.iso(s.createdAt), null))
                 .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value));
     }
 
+    @WithTransaction
     public Uni<SegmentView> rename(Tenant tenant, long id, String rawValue) {
         String value = checkedValue(rawValue);
-        return pool.withTransaction(tx -> segments.rename(tx, tenant, id, value))
-                .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value))
-                .map(found -> found.map(r -> new SegmentView(r.getLong("id"), r.getString("value"),
-                                Views.iso(r.getOffsetDateTime("created_at")),
-                                Views.iso(r.getOffsetDateTime("updated_at"))))
-                        .orElseThrow(() -> ApiException.notFound("segment")));
+        return segments.findInTenant(tenant, id)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("segment"))
+                .invoke(s -> s.rename(value))
+                .call(s -> segments.flush())
+                .map(s -> new SegmentView(s.id, s.value, Views.iso(s.createdAt), Views.iso(s.updatedAt)))
+                .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value));
     }
 
+    @WithTransaction
     public Uni<Void> delete(Tenant tenant, long id) {
-        return pool.withTransaction(tx -> segments.delete(tx, tenant, id))
+        return segments.deleteWithMemberships(tenant, id)
                 .invoke(deleted -> {
                     if (!deleted) {
                         throw ApiException.notFound("segment");
@@ -83,12 +83,12 @@ public class SegmentService {
     /** Every segment of the initiative, each with the requested page of its members. */
     public Uni<List<SegmentWithUsers>> listWithUsers(Tenant tenant, Integer page, Integer size) {
         Page p = page(page, size);
-        return pool.withConnection(c -> withUsers(c, tenant, null, p));
+        return pages(tenant, null, p);
     }
 
     public Uni<SegmentWithUsers> withUsers(Tenant tenant, long id, Integer page, Integer size) {
         Page p = page(page, size);
-        return pool.withConnection(c -> withUsers(c, tenant, id, p)).map(list -> {
+        return pages(tenant, id, p).map(list -> {
             if (list.isEmpty()) {
                 throw ApiException.notFound("segment");
             }
@@ -97,8 +97,8 @@ public class SegmentService {
     }
 
     /** Two round trips whatever the number of segments: segments with their page of ids, then those members. */
-    private Uni<List<SegmentWithUsers>> withUsers(SqlClient c, Tenant tenant, Long segmentId, Page p) {
-        return memberships.segmentsWithPage(c, tenant, segmentId, p.size, p.offset()).chain(rows -> {
+    private Uni<List<SegmentWithUsers>> pages(Tenant tenant, Long segmentId, Page p) {
+        return lists.segmentsWithPage(tenant, segmentId, p.size, p.offset()).chain(rows -> {
             Map<Long, Row> segmentRows = new LinkedHashMap<>();
             Map<Long, List<Long>> usersBySegment = new LinkedHashMap<>();
             Set<Long> userIds = new LinkedHashSet<>();
@@ -114,7 +114,7 @@ public class SegmentService {
             }
             Uni<Map<Long, UserWithSegments>> users = userIds.isEmpty()
                     ? Uni.createFrom().item(Map.of())
-                    : memberships.membersWithSegments(c, tenant, userIds.toArray(Long[]::new))
+                    : lists.membersWithSegments(tenant, userIds.toArray(Long[]::new))
                             .map(memberRows -> users(memberRows, tenant));
             return users.map(byId -> segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
                     s.getString("value"), Views.iso(s.getOffsetDateTime("created_at")),
@@ -160,8 +160,14 @@ public class SegmentService {
         return value;
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+    /** A violated unique index (Hibernate Reactive wraps the database's answer in an SQLException). */
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ApiException duplicate(String value) {
