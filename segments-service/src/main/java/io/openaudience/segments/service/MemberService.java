@@ -3,6 +3,7 @@ package io.openaudience.segments.service;
 import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.common.text.MemberRowRule;
 import io.openaudience.segments.Member;
 import io.openaudience.segments.Requests.NewMember;
 import io.openaudience.segments.Views;
@@ -23,18 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Synchronous bulk creation of Idea Manager members (optionally into a segment): rows are checked one by one,
- * written set-based in one transaction, and answered one result per row in input order.
+ * Synchronous bulk creation of Idea Manager members (optionally into a segment): rows are checked one by one with
+ * {@link MemberRowRule} (the import's rule too), written set-based in one transaction, and answered one result per
+ * row in input order.
  */
 @ApplicationScoped
 public class MemberService {
-
-    /** Deliberately simple: one @, no blanks, a dot in the domain; the invitation mail is the real check. */
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-    private static final String INVALID_EMAIL = "invalid email";
 
     private final SegmentRepository segments;
     private final MemberRepository members;
@@ -69,13 +66,11 @@ public class MemberService {
         Map<String, String> emailByKey = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             NewMember row = rows.get(i);
-            String email = row == null || row.email() == null ? null : row.email().strip();
-            String name = row == null || row.name() == null || row.name().isBlank() ? null : row.name().strip();
-            if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
-                results[i] = InviteResult.failed(email == null || email.isEmpty() ? null : email, i + 1,
-                        INVALID_EMAIL);
-            } else if (name != null && name.length() > 255) {
-                results[i] = InviteResult.failed(email, i + 1, "invalid name");
+            String email = MemberRowRule.email(row == null ? null : row.email());
+            String name = MemberRowRule.name(row == null ? null : row.name());
+            String problem = MemberRowRule.problem(email, name);
+            if (problem != null) {
+                results[i] = InviteResult.failed(email == null || email.isEmpty() ? null : email, i + 1, problem);
             } else {
                 String key = email.toLowerCase(Locale.ROOT);
                 emailByKey.putIfAbsent(key, email);
