@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class Db {
 
-    private static final AtomicLong TENANTS = new AtomicLong(System.nanoTime() % 1_000_000_000L * 1000);
+    // Below 2^31, so tests may compare them with JSON numbers read back as int.
+    private static final AtomicLong TENANTS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
 
     private Db() {
     }
