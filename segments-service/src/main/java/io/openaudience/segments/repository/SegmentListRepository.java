@@ -4,11 +4,13 @@ import io.openaudience.common.security.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The segment list and the with-users pages, in SQL on the reactive pool rather than Panache because they are the
@@ -32,13 +34,31 @@ public class SegmentListRepository {
                 .map(SegmentListRepository::rows);
     }
 
+    /** A with-users page: the segment rows ({@link #segmentsWithPage}) and their members' rows. */
+    public record PageRows(List<Row> segments, List<Row> members) {
+    }
+
+    /**
+     * The two statements of a with-users page on one connection, two round trips whatever the number of segments:
+     * the segments with their page of member ids, then those members with all their segments.
+     */
+    public Uni<PageRows> withUsersPage(Tenant tenant, Long segmentId, int limit, long offset) {
+        return pool.withConnection(c -> segmentsWithPage(c, tenant, segmentId, limit, offset).chain(rows -> {
+            Long[] userIds = rows.stream().map(r -> r.getLong("user_id")).filter(Objects::nonNull).distinct()
+                    .toArray(Long[]::new);
+            return userIds.length == 0 ? Uni.createFrom().item(new PageRows(rows, List.of()))
+                    : membersWithSegments(c, tenant, userIds).map(members -> new PageRows(rows, members));
+        }));
+    }
+
     /**
      * The tenant's segments (all of them, or only {@code segmentId} when not null) with one page of each one's member
      * ids, in one round trip: a LEFT JOIN LATERAL walking the (segment_id, user_id) primary key per segment, so a
      * segment of a million members answers as fast as a small one. One row per (segment, member), or one row with a
      * null user_id for a segment without members on that page. Rows: id, value, user_count, created_at, user_id.
      */
-    public Uni<List<Row>> segmentsWithPage(Tenant tenant, Long segmentId, int limit, long offset) {
+    private static Uni<List<Row>> segmentsWithPage(SqlClient c, Tenant tenant, Long segmentId, int limit,
+                                                   long offset) {
         String sql = "SELECT s.id, s.value, s.user_count, s.created_at, p.user_id FROM segments.segment s"
                 + " LEFT JOIN LATERAL (SELECT us.user_id FROM segments.user_segment us WHERE us.segment_id = s.id"
                 + " ORDER BY us.user_id LIMIT $3 OFFSET $4) p ON true"
@@ -49,7 +69,7 @@ public class SegmentListRepository {
         if (segmentId != null) {
             args.addLong(segmentId);
         }
-        return pool.preparedQuery(sql).execute(args).map(SegmentListRepository::rows);
+        return c.preparedQuery(sql).execute(args).map(SegmentListRepository::rows);
     }
 
     /**
@@ -57,8 +77,8 @@ public class SegmentListRepository {
      * user then segment. Rows: id, email, first_name, role, status, segment_id, value, team_id, created_at, updated_at,
      * initiative_number (the initiative's number, V21).
      */
-    public Uni<List<Row>> membersWithSegments(Tenant tenant, Long[] userIds) {
-        return pool.preparedQuery("SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value,"
+    private static Uni<List<Row>> membersWithSegments(SqlClient c, Tenant tenant, Long[] userIds) {
+        return c.preparedQuery("SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value,"
                         + " us.team_id, us.created_at, us.updated_at, i.id AS initiative_number"
                         + " FROM segments.member m"
                         + " JOIN segments.user_segment us ON us.user_id = m.id AND us.subscription_id = $2"

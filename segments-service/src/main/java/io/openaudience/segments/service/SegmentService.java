@@ -22,10 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Segment rules: value normalisation and uniqueness, tenant-scoped reads with paginated members. */
 @ApplicationScoped
@@ -96,30 +94,25 @@ public class SegmentService {
         });
     }
 
-    /** Two round trips whatever the number of segments: segments with their page of ids, then those members. */
+    /** Builds the views from a with-users page's rows, keeping each segment's members in user id order. */
     private Uni<List<SegmentWithUsers>> pages(Tenant tenant, Long segmentId, Page p) {
-        return lists.segmentsWithPage(tenant, segmentId, p.size, p.offset()).chain(rows -> {
+        return lists.withUsersPage(tenant, segmentId, p.size, p.offset()).map(page -> {
             Map<Long, Row> segmentRows = new LinkedHashMap<>();
             Map<Long, List<Long>> usersBySegment = new LinkedHashMap<>();
-            Set<Long> userIds = new LinkedHashSet<>();
-            for (Row r : rows) {
+            for (Row r : page.segments()) {
                 long id = r.getLong("id");
                 segmentRows.putIfAbsent(id, r);
                 List<Long> users = usersBySegment.computeIfAbsent(id, k -> new ArrayList<>());
                 Long userId = r.getLong("user_id");
                 if (userId != null) {
                     users.add(userId);
-                    userIds.add(userId);
                 }
             }
-            Uni<Map<Long, UserWithSegments>> users = userIds.isEmpty()
-                    ? Uni.createFrom().item(Map.of())
-                    : lists.membersWithSegments(tenant, userIds.toArray(Long[]::new))
-                            .map(memberRows -> users(memberRows, tenant));
-            return users.map(byId -> segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
+            Map<Long, UserWithSegments> byId = users(page.members(), tenant);
+            return segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
                     s.getString("value"), Views.iso(s.getOffsetDateTime("created_at")),
                     usersBySegment.get(s.getLong("id")).stream().map(byId::get).toList(),
-                    s.getLong("user_count"))).toList());
+                    s.getLong("user_count"))).toList();
         });
     }
 
