@@ -59,7 +59,7 @@ public class ImportJob extends PanacheEntityBase {
     @Column(name = "segment_count", insertable = false, updatable = false)
     public long segmentCount;
 
-    @Column(name = "failure_reason", insertable = false, updatable = false)
+    @Column(name = "failure_reason", columnDefinition = "text", insertable = false, updatable = false)
     public String failureReason;
 
     @Column(name = "created_at", insertable = false, updatable = false)
