@@ -1,6 +1,7 @@
 package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
+import io.openaudience.common.rest.ZeroBasedPage;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.Segment;
 import io.openaudience.segments.Views;
@@ -80,12 +81,12 @@ public class SegmentService {
 
     /** Every segment of the initiative, each with the requested page of its members. */
     public Uni<List<SegmentWithUsers>> listWithUsers(Tenant tenant, Integer page, Integer size) {
-        Page p = page(page, size);
+        ZeroBasedPage p = page(page, size);
         return pages(tenant, null, p);
     }
 
     public Uni<SegmentWithUsers> withUsers(Tenant tenant, long id, Integer page, Integer size) {
-        Page p = page(page, size);
+        ZeroBasedPage p = page(page, size);
         return pages(tenant, id, p).map(list -> {
             if (list.isEmpty()) {
                 throw ApiException.notFound("segment");
@@ -95,8 +96,8 @@ public class SegmentService {
     }
 
     /** Builds the views from a with-users page's rows, keeping each segment's members in user id order. */
-    private Uni<List<SegmentWithUsers>> pages(Tenant tenant, Long segmentId, Page p) {
-        return lists.withUsersPage(tenant, segmentId, p.size, p.offset()).map(page -> {
+    private Uni<List<SegmentWithUsers>> pages(Tenant tenant, Long segmentId, ZeroBasedPage p) {
+        return lists.withUsersPage(tenant, segmentId, p.size(), p.offset()).map(page -> {
             Map<Long, Row> segmentRows = new LinkedHashMap<>();
             Map<Long, List<Long>> usersBySegment = new LinkedHashMap<>();
             for (Row r : page.segments()) {
@@ -130,16 +131,8 @@ public class SegmentService {
         return users;
     }
 
-    private Page page(Integer page, Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? config.defaultPageSize() : size;
-        if (p < 0) {
-            throw ApiException.badRequest("page", "page must be 0 or more");
-        }
-        if (s < 1 || s > config.maxPageSize()) {
-            throw ApiException.badRequest("size", "size must be between 1 and " + config.maxPageSize());
-        }
-        return new Page(p, s);
+    private ZeroBasedPage page(Integer page, Integer size) {
+        return ZeroBasedPage.of(page, size, config.defaultPageSize(), config.maxPageSize());
     }
 
     static String checkedValue(String raw) {
@@ -165,11 +158,5 @@ public class SegmentService {
 
     private static ApiException duplicate(String value) {
         return ApiException.conflict("value", "a segment named '" + value + "' already exists");
-    }
-
-    private record Page(int page, int size) {
-        long offset() {
-            return (long) page * size;
-        }
     }
 }
