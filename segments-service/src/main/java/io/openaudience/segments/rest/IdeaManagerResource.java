@@ -53,10 +53,8 @@ public class IdeaManagerResource {
     @Operation(summary = "Bulk create idea manager members",
             description = "Synchronous, at most 1000 rows: creates members of the subscription (an email already "
                     + "known is returned, not duplicated); no segment is touched, `segmentCount` is 0.")
-    @APIResponse(responseCode = "200", description = "Per-row results, in input order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "created", value = OpenApiExamples.BULK_CREATED)))
-    @APIResponse(responseCode = "400", description = "Body is not a list of {name, email}")
+    @APIResponse(responseCode = "200", ref = OpenApiExamples.BULK_CREATED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.BULK_REFUSED_REF)
     @APIResponse(responseCode = "413", ref = OpenApiExamples.BULK_TOO_LARGE_REF)
     public Uni<Envelope<BulkCreateResult>> create(List<NewMember> body) {
         return members.bulkCreate(tenant.tenant(), null, body, "users", "/api/v2/idea-manager/create-users")
@@ -68,10 +66,8 @@ public class IdeaManagerResource {
     @Operation(summary = "Bulk create idea manager members into a segment",
             description = "As without a segment, and links every created or existing member to the segment; "
                     + "`segmentCount` = members linked to the segment by this request.")
-    @APIResponse(responseCode = "200", description = "Per-row results, in input order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "created", value = OpenApiExamples.BULK_CREATED)))
-    @APIResponse(responseCode = "400", description = "Body is not a list of {name, email}")
+    @APIResponse(responseCode = "200", ref = OpenApiExamples.BULK_CREATED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.BULK_REFUSED_REF)
     @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
     @APIResponse(responseCode = "413", ref = OpenApiExamples.BULK_TOO_LARGE_REF)
     public Uni<Envelope<BulkCreateResult>> createInSegment(@PathParam("segmentId") long segmentId,

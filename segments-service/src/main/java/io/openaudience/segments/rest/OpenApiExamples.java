@@ -12,6 +12,10 @@ final class OpenApiExamples {
     static final String UNAUTHORIZED_REF = "Unauthorized";
     static final String FORBIDDEN_REF = "Forbidden";
     static final String SEGMENT_NOT_FOUND_REF = "SegmentNotFound";
+    static final String VALUE_INVALID_REF = "SegmentValueInvalid";
+    static final String VALUE_TAKEN_REF = "SegmentValueTaken";
+    static final String BULK_CREATED_REF = "BulkCreated";
+    static final String BULK_REFUSED_REF = "BulkRefused";
     static final String BULK_TOO_LARGE_REF = "BulkTooLarge";
     static final String IMPORT_ACCEPTED_REF = "ImportAccepted";
     static final String IMPORT_REFUSED_REF = "ImportRefused";

@@ -90,12 +90,8 @@ public class SegmentResource {
     @APIResponse(responseCode = "201", description = "Created; Location points to the segment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "created", value = OpenApiExamples.CREATED)))
-    @APIResponse(responseCode = "400", description = "Missing, blank or too long value",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "invalid", value = OpenApiExamples.BAD_REQUEST)))
-    @APIResponse(responseCode = "409", description = "A segment with this value exists in the initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "duplicate", value = OpenApiExamples.CONFLICT)))
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.VALUE_INVALID_REF)
+    @APIResponse(responseCode = "409", ref = OpenApiExamples.VALUE_TAKEN_REF)
     public Uni<Response> create(SegmentValue body) {
         return segments.create(tenant.tenant(), body == null ? null : body.value())
                 .map(created -> Response.created(URI.create("/api/v2/segments/" + created.id()))
@@ -108,13 +104,9 @@ public class SegmentResource {
     @APIResponse(responseCode = "200", description = "The renamed segment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "updated", value = OpenApiExamples.UPDATED)))
-    @APIResponse(responseCode = "400", description = "Missing, blank or too long value",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "invalid", value = OpenApiExamples.BAD_REQUEST)))
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.VALUE_INVALID_REF)
     @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
-    @APIResponse(responseCode = "409", description = "Another segment has this value",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "duplicate", value = OpenApiExamples.CONFLICT)))
+    @APIResponse(responseCode = "409", ref = OpenApiExamples.VALUE_TAKEN_REF)
     public Uni<Envelope<SegmentView>> update(@PathParam("id") long id, SegmentValue body) {
         return segments.rename(tenant.tenant(), id, body == null ? null : body.value())
                 .map(updated -> Envelope.of("Segment updated successfully", updated));
@@ -170,10 +162,8 @@ public class SegmentResource {
             description = "Synchronous, at most 1000 rows: creates the members (an email already known to the "
                     + "subscription is linked, not duplicated) and links them to the segment. One inviteResult per "
                     + "row, in input order; `segmentCount` = members linked to the segment by this request.")
-    @APIResponse(responseCode = "200", description = "Per-row results",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "created", value = OpenApiExamples.BULK_CREATED)))
-    @APIResponse(responseCode = "400", description = "users missing or not a list")
+    @APIResponse(responseCode = "200", ref = OpenApiExamples.BULK_CREATED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.BULK_REFUSED_REF)
     @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
     @APIResponse(responseCode = "413", ref = OpenApiExamples.BULK_TOO_LARGE_REF)
     public Uni<Envelope<BulkCreateResult>> addUsers(@PathParam("id") long id, NewSegmentMembers body) {

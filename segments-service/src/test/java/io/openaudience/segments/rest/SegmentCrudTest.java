@@ -229,6 +229,11 @@ class SegmentCrudTest {
                         equalTo("#/components/responses/ImportAccepted"))
                 .body("paths.'/api/v2/idea-manager/create-users'.post.responses.'413'.'$ref'",
                         equalTo("#/components/responses/ImportTooLarge"))
+                .body("paths.'/api/v2/idea-manager/bulk-create-user/{segmentId}'.post.responses.'200'.'$ref'",
+                        equalTo("#/components/responses/BulkCreated"))
+                .body("paths.'/api/v2/segments/{id}'.put.responses.'409'.'$ref'",
+                        equalTo("#/components/responses/SegmentValueTaken"))
+                .body("components.responses.BulkCreated.content.'application/json'.examples", notNullValue())
                 .body("components.responses.ImportAccepted.content.'application/json'.examples", notNullValue());
     }
 }
