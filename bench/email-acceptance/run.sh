@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-1000000}
 BODY_BYTES=${2:-2048}
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+# shellcheck source=../lib/common.sh
+. bench/lib/common.sh
+PGBIN=${PGBIN:-$(need_postgres_bin)}
 MIGRATIONS=segments-service/src/main/resources/db/segments
 REPOSITORY=segments-service/src/main/java/io/openaudience/segments/repository/EmailRequestRepository.java
 

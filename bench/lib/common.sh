@@ -73,6 +73,13 @@ machine_report() {
         printf "    %5s%%  ", $9; for (i = 12; i <= NF && i < 16; i++) printf "%s ", substr($i, 1, 50); print "" }'
 }
 
+# need_postgres_bin: prints the folder of PostgreSQL's server binaries (initdb, pg_ctl), installing postgresql with
+# apt-get when there is none (the benches start their own throwaway clusters).
+need_postgres_bin() {
+    infra_pg_bin || { infra_apt_install postgresql >&2 && infra_pg_bin; } \
+        || { echo "PostgreSQL server binaries are missing (apt-get install postgresql)" >&2; return 1; }
+}
+
 need_wrk() {
     command -v wrk >/dev/null || infra_apt_install wrk || { echo "wrk is missing (apt-get install wrk)" >&2; return 1; }
 }

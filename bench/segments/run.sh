@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark of segments-service reads against a 1,000,000-member segment, next to pgbench running the same SQL
 # on the same database in the same run. Starts its own PostgreSQL (port 15501) and the service (port 18081),
-# stops both at the end. Needs: postgresql-15 (initdb, pgbench), wrk, openssl, a JDK. Not a test.
+# stops both at the end. Needs: PostgreSQL (initdb, pgbench), wrk, openssl, a JDK; installs PostgreSQL, pgbench and
+# wrk with apt-get when missing (as root), else names what to install. Not a test.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib/common.sh
+. "$ROOT/bench/lib/common.sh"
+need_wrk
+need_pgbench
+command -v openssl >/dev/null || infra_apt_install openssl || { echo "openssl is missing" >&2; exit 1; }
 PG_PORT=${PG_PORT:-15501}
 APP_PORT=${APP_PORT:-18081}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGBIN=${PGBIN:-$(need_postgres_bin)}
 KEY="$ROOT/deploy/local/dev-keys/privateKey.pem"
 
 WORK=$(mktemp -d /tmp/bench-segments.XXXXXX)

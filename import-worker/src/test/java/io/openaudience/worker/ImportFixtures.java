@@ -1,7 +1,9 @@
 package io.openaudience.worker;
 
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.testsupport.Db;
 import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.MessageContracts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -134,9 +136,9 @@ public final class ImportFixtures {
         return jobId;
     }
 
+    /** The message segments-service publishes for the job, as pinned in {@link MessageContracts#importJob}. */
     public static String message(UUID jobId, long subscription, String initiative) {
-        return "{\"jobId\":\"" + jobId + "\",\"subscriptionId\":" + subscription + ",\"initiativeId\":\"" + initiative
-                + "\"}";
+        return MessageContracts.importJob(jobId, subscription, initiative);
     }
 
     /** Publishes the job's message (what the outbox relay does) and returns where the record landed. */
@@ -202,12 +204,7 @@ public final class ImportFixtures {
 
     /** Runs a statement that returns no rows; returns its row count. */
     public static long execute(String sql, Object... params) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeLargeUpdate();
-        }
+        return Db.execute(sql, params);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.openaudience.worker;
 
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.testsupport.MemberRowCorpus;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -210,6 +211,21 @@ class ImportJobFlowTest {
         assertEquals(11L, count("SELECT count(*) FROM segments.import_job_result WHERE job_id = ?", c.job));
         assertEquals("invalid email", query("SELECT error FROM segments.import_job_result WHERE job_id = ? "
                 + "AND row_no = 3 AND user_id IS NULL", c.job).get(0).get("error"));
+    }
+
+    /** The same rows, outcomes and reasons as segments-service's synchronous bulk create ({@link MemberRowCorpus}). */
+    @Test
+    void acceptsAndRejectsExactlyTheRowsTheBulkCreateDoes() throws Exception {
+        long sub = newSubscription();
+        UUID job = importFile(sub, INITIATIVE, null, "csv", bytes(MemberRowCorpus.csv()));
+        List<String> accepted = MemberRowCorpus.ROWS.stream().filter(r -> r.reason() == null)
+                .map(r -> r.email().strip()).toList();
+        Corpus c = new Corpus(sub, job);
+        c.expect("completed_with_errors", accepted.size(), MemberRowCorpus.ROWS.size() - accepted.size());
+        assertEquals(MemberRowCorpus.refusals(), errors(job));
+        assertEquals(accepted.stream().sorted().toList(), query("SELECT email FROM segments.member "
+                + "WHERE subscription_id = ? ORDER BY email COLLATE \"C\"", sub).stream()
+                .map(r -> r.get("email").toString()).toList());
     }
 
     @Test

@@ -152,7 +152,7 @@ class SweeperTakeoverTest {
                 CompletableFuture<Boolean> rest = CompletableFuture.supplyAsync(() -> runner.run(resumed, 1));
                 // (On the job row, which the segment's deletion updated through import_job's foreign key, or on the
                 // segment row itself: either way after the worker's start check, inside the batch.)
-                ImportFixtures.awaitLockWait(rest, "SELECT processed FROM import_job", "SELECT 1 FROM segment");
+                ImportFixtures.awaitLockWait(rest, "SELECT processed FROM import_job", "SELECT id FROM segments.segment");
                 st.executeUpdate("DELETE FROM segments.user_segment WHERE segment_id = " + segment);
                 deleting.commit();
                 assertTrue(rest.get(20, TimeUnit.SECONDS));

@@ -60,15 +60,20 @@ public class OutboxRepository {
 
     public OutboxRepository(Pool pool, OutboxConfig config) {
         this.pool = pool;
-        String table = config.table();
-        if (!TABLE_NAME.matcher(table).matches()) {
-            throw new IllegalArgumentException("outbox.table must be a schema-qualified table name: " + table);
-        }
+        String table = checkedTable(config.table());
         this.claim = CLAIM.formatted(table);
         this.insert = INSERT.formatted(table);
         this.published = PUBLISHED.formatted(table);
         this.failed = FAILED.formatted(table);
         this.release = RELEASE.formatted(table);
+    }
+
+    /** The configured table name, checked to be a plain schema-qualified name (it is pasted into statements). */
+    static String checkedTable(String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("outbox.table must be a schema-qualified table name: " + table);
+        }
+        return table;
     }
 
     /** Appends a message in the caller's transaction; it is published only if that transaction commits. */

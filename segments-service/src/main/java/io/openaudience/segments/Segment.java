@@ -9,6 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /** A segment (the seeds' "segment option"): a named group of members inside one initiative. */
 @Entity
@@ -32,9 +34,29 @@ public class Segment extends PanacheEntityBase {
     @Column(name = "user_count", insertable = false, updatable = false)
     public long userCount;
 
-    @Column(name = "created_at", insertable = false, updatable = false)
+    @Column(name = "created_at", updatable = false)
     public OffsetDateTime createdAt;
 
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+
+    /** A new segment of the tenant, stamped as PostgreSQL keeps timestamps (microseconds). */
+    public static Segment create(long subscriptionId, String initiativeId, String value) {
+        Segment segment = new Segment();
+        segment.subscriptionId = subscriptionId;
+        segment.initiativeId = initiativeId;
+        segment.value = value;
+        segment.createdAt = now();
+        segment.updatedAt = segment.createdAt;
+        return segment;
+    }
+
+    public void rename(String newValue) {
+        value = newValue;
+        updatedAt = now();
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
 }

@@ -1,5 +1,6 @@
 package io.openaudience.segments;
 
+import io.openaudience.testsupport.Db;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.TestTokens;
 import io.restassured.response.Response;
@@ -11,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import static io.restassured.RestAssured.given;
@@ -26,7 +26,7 @@ public final class ImportFixtures {
 
     /** A subscription no other test uses, so row counts per tenant are exact. */
     public static long freshSubscription() {
-        return 1_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
+        return Db.newTenantNumber();
     }
 
     public static RequestSpecification as(long subscription, String initiative) {
@@ -47,15 +47,7 @@ public final class ImportFixtures {
     }
 
     public static long count(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Db.count(sql, args);
     }
 
     /** Whether the job's outbox row was published at its first attempt (no error recorded). */
@@ -69,12 +61,7 @@ public final class ImportFixtures {
     }
 
     public static void execute(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
+        Db.execute(sql, args);
     }
 
     public static UUID jobId(Response accepted) {
@@ -83,14 +70,7 @@ public final class ImportFixtures {
 
     /** Waits until the condition holds or fails the test after the timeout. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Db.await(timeout, what, condition);
     }
 
     /** The stored upload of a job, reassembled from its chunks in order. */

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Points a service under test at the real servers of {@link Infra}: PostgreSQL always, Kafka and SMTP when the
- * service has the messaging or mailer extension (or init args {@code kafka}/{@code smtp} say so).
+ * service has the messaging extension or the outbox relay (its own Kafka producer), or the mailer extension (or init
+ * args {@code kafka}/{@code smtp} say so).
  */
 public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -17,7 +18,8 @@ public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void init(Map<String, String> initArgs) {
         withKafka = Boolean.parseBoolean(initArgs.getOrDefault("kafka",
-                String.valueOf(present("io.smallrye.reactive.messaging.kafka.KafkaConnector"))));
+                String.valueOf(present("io.smallrye.reactive.messaging.kafka.KafkaConnector")
+                        || present("io.openaudience.outbox.OutboxRelay"))));
         withSmtp = Boolean.parseBoolean(initArgs.getOrDefault("smtp",
                 String.valueOf(present("io.quarkus.mailer.Mailer"))));
     }

@@ -2,35 +2,28 @@ package io.openaudience.audience.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.openaudience.outbox.SessionOutbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Appends Kafka messages to {@code audience.outbox} in the caller's Panache transaction, for
- * {@link io.openaudience.outbox.OutboxRelay} to publish after the commit: through the session, because
- * {@code OutboxRepository.append} needs a Vert.x SQL client, which a session does not expose.
+ * Appends Kafka messages to {@code audience.outbox} as JSON in the caller's Panache transaction
+ * ({@link SessionOutbox}), for {@link io.openaudience.outbox.OutboxRelay} to publish after the commit.
  */
 @ApplicationScoped
 public class AudienceOutbox {
 
-    private static final String INSERT = "INSERT INTO audience.outbox (topic, message_key, payload) "
-            + "VALUES (:topic, :key, :payload)";
-
     private final ObjectMapper json;
+    private final SessionOutbox outbox;
 
-    public AudienceOutbox(ObjectMapper json) {
+    public AudienceOutbox(ObjectMapper json, SessionOutbox outbox) {
         this.json = json;
+        this.outbox = outbox;
     }
 
     /** Writes {@code message} as JSON for {@code topic} with {@code key}; must run inside a transaction. */
     public Uni<Void> append(String topic, String key, Object message) {
-        String payload = toJson(message);
-        return Panache.getSession().chain(session -> session.createNativeQuery(INSERT)
-                .setParameter("topic", topic)
-                .setParameter("key", key)
-                .setParameter("payload", payload)
-                .executeUpdate()).replaceWithVoid();
+        return outbox.append(topic, key, toJson(message));
     }
 
     private String toJson(Object message) {

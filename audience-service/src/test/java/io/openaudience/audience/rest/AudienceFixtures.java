@@ -1,15 +1,10 @@
 package io.openaudience.audience.rest;
 
-import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.Db;
 import io.openaudience.testsupport.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,34 +40,14 @@ final class AudienceFixtures {
     }
 
     static List<Map<String, Object>> rows(String sql, Object... args) throws Exception {
-        try (Connection db = Infra.connect(); PreparedStatement q = db.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                q.setObject(i + 1, args[i]);
-            }
-            List<Map<String, Object>> out = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                        row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
-                    }
-                    out.add(row);
-                }
-            }
-            return out;
-        }
+        return Db.rows(sql, args);
     }
 
     static long count(String sql, Object... args) throws Exception {
-        return ((Number) rows(sql, args).get(0).values().iterator().next()).longValue();
+        return Db.count(sql, args);
     }
 
     static void execute(String sql, Object... args) throws Exception {
-        try (Connection db = Infra.connect(); PreparedStatement q = db.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                q.setObject(i + 1, args[i]);
-            }
-            q.executeUpdate();
-        }
+        Db.execute(sql, args);
     }
 }

@@ -1,5 +1,6 @@
 package io.openaudience.audience.rest;
 
+import io.openaudience.testsupport.Db;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.TestTokens;
 import io.restassured.http.ContentType;
@@ -10,8 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,27 +109,12 @@ public final class GroupFixtures {
     }
 
     public static long count(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = prepare(c, sql, args);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Db.count(sql, args);
     }
 
     /** The rows of a query, each column by its label. */
     public static List<Map<String, Object>> rows(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = prepare(c, sql, args);
-             ResultSet rs = ps.executeQuery()) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
+        return Db.rows(sql, args);
     }
 
     public static Map<String, Object> row(String sql, Object... args) throws SQLException {
@@ -142,29 +126,12 @@ public final class GroupFixtures {
     }
 
     public static void execute(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = prepare(c, sql, args)) {
-            ps.execute();
-        }
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-        return ps;
+        Db.execute(sql, args);
     }
 
     /** Waits until the condition holds or fails the test after the timeout. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Db.await(timeout, what, condition);
     }
 
     /** Whether the outbox rows with this key have all been published. */

@@ -10,8 +10,6 @@ public final class Topics {
     public static final String REFRESH_TOTAL_USERS = "refresh-total-users";
     public static final String EMAIL_REQUESTS = "email-requests";
 
-    /** Outgoing channel of the outbox relay; the topic of each record comes from its outbox row. */
-    public static final String OUTBOX_CHANNEL = "outbox";
     public static final String IMPORT_JOBS_CHANNEL = "import-jobs-in";
     public static final String EMAIL_REQUESTS_CHANNEL = "email-requests-in";
     public static final String REFRESH_TOTAL_USERS_CHANNEL = "refresh-total-users-in";

@@ -1,5 +1,6 @@
 package io.openaudience.worker.repository;
 
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.worker.parse.ImportRow;
 import io.openaudience.worker.parse.RowValidator;
 
@@ -34,10 +35,6 @@ public final class BatchWriter {
             + "user_id BIGINT DEFAULT nextval('member_id_seq'), "
             + "created BOOLEAN NOT NULL DEFAULT false, first_job UUID, first_row BIGINT) "
             + "ON COMMIT DELETE ROWS";
-    // user_segment has no foreign keys (V13): the segment row is locked once per batch instead of once per row, so a
-    // segment deleted meanwhile waits for this batch to commit (and then deletes its memberships) or is seen gone.
-    private static final String SEGMENT = "SELECT 1 FROM segment WHERE id = ? AND subscription_id = ? "
-            + "AND initiative_id = ? FOR KEY SHARE";
     private static final String DUPLICATE_OF = "'" + RowValidator.DUPLICATE_PREFIX + "' || %s || ')'";
     // No statement below joins the batch to a big table: big tables are only reached by index probes (ON CONFLICT,
     // correlated subqueries on a few rows), and joins are batch x batch, so a batch costs the same at row 10 million.
@@ -167,9 +164,15 @@ public final class BatchWriter {
         ps.setString(3, job.initiativeId());
     }
 
+    /**
+     * user_segment has no foreign keys (V13): the segment row is locked once per batch instead of once per row, so a
+     * segment deleted meanwhile waits for this batch to commit (and then deletes its memberships) or is seen gone.
+     */
     private static void lockSegment(Connection c, ClaimedJob job) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SEGMENT)) {
-            bindMembership(ps, job);
+        try (PreparedStatement ps = c.prepareStatement(SegmentLock.KEY_SHARE.sql())) {
+            ps.setArray(1, c.createArrayOf("bigint", new Long[]{job.segmentId()}));
+            ps.setLong(2, job.subscriptionId());
+            ps.setString(3, job.initiativeId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SegmentDeletedException(job.id());

@@ -1,5 +1,6 @@
 package io.openaudience.worker.repository;
 
+import io.openaudience.common.db.SegmentLock;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
@@ -72,9 +73,9 @@ public class ImportJobRepository {
 
     /** Whether the job's segment still exists in the job's tenant. */
     public boolean segmentExists(ClaimedJob job) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM segment WHERE id = ? AND subscription_id = ? AND initiative_id = ?")) {
-            ps.setLong(1, job.segmentId());
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(SegmentLock.NONE.sql())) {
+            ps.setArray(1, c.createArrayOf("bigint", new Long[]{job.segmentId()}));
             ps.setLong(2, job.subscriptionId());
             ps.setString(3, job.initiativeId());
             try (ResultSet rs = ps.executeQuery()) {

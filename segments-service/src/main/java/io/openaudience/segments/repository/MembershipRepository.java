@@ -1,80 +1,44 @@
 package io.openaudience.segments.repository;
 
 import io.openaudience.common.security.Tenant;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** Memberships (user_segment rows) of one tenant, read and written set-based. */
+/**
+ * Memberships (user_segment rows) of one tenant, written set-based: one SQL statement per request whatever the
+ * number of members (the user_count triggers are per statement too), through the caller's session so it joins the
+ * service's transaction. Reading them with their segments is {@link SegmentListRepository}'s.
+ */
 @ApplicationScoped
 public class MembershipRepository {
 
-    /**
-     * The tenant's segments (all of them, or only {@code segmentId} when not null) with one page of each one's member
-     * ids, in one round trip: a LEFT JOIN LATERAL walking the (segment_id, user_id) primary key per segment, so a
-     * segment of a million members answers as fast as a small one. One row per (segment, member), or one row with a
-     * null user_id for a segment without members on that page. Rows: id, value, user_count, created_at, user_id.
-     */
-    public Uni<List<Row>> segmentsWithPage(SqlClient client, Tenant tenant, Long segmentId, int limit, long offset) {
-        String sql = "SELECT s.id, s.value, s.user_count, s.created_at, p.user_id FROM segments.segment s"
-                + " LEFT JOIN LATERAL (SELECT us.user_id FROM segments.user_segment us WHERE us.segment_id = s.id"
-                + " ORDER BY us.user_id LIMIT $3 OFFSET $4) p ON true"
-                + " WHERE s.subscription_id = $1 AND s.initiative_id = $2"
-                + (segmentId == null ? "" : " AND s.id = $5")
-                + " ORDER BY s.id, p.user_id";
-        Tuple args = Tuple.of(tenant.subscriptionId(), tenant.initiativeId(), limit, offset);
-        if (segmentId != null) {
-            args.addLong(segmentId);
-        }
-        return client.preparedQuery(sql).execute(args).map(SegmentRepository::rows);
-    }
-
-    /**
-     * The members among {@code userIds} with every segment they belong to in the tenant's initiative, ordered by
-     * user then segment. Rows: id, email, first_name, role, status, segment_id, value, team_id, created_at, updated_at,
-     * initiative_number (the initiative's number, V21).
-     */
-    public Uni<List<Row>> membersWithSegments(SqlClient client, Tenant tenant, Long[] userIds) {
-        return client.preparedQuery("SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value,"
-                        + " us.team_id, us.created_at, us.updated_at, i.id AS initiative_number"
-                        + " FROM segments.member m"
-                        + " JOIN segments.user_segment us ON us.user_id = m.id AND us.subscription_id = $2"
-                        + " AND us.initiative_id = $3"
-                        + " JOIN segments.segment s ON s.id = us.segment_id"
-                        + " JOIN segments.initiative i ON i.subscription_id = us.subscription_id"
-                        + " AND i.key = us.initiative_id"
-                        + " WHERE m.id = ANY($1) AND m.subscription_id = $2"
-                        + " ORDER BY m.id, us.segment_id")
-                .execute(Tuple.of(userIds, tenant.subscriptionId(), tenant.initiativeId()))
-                .map(SegmentRepository::rows);
-    }
-
     /** Links members to a segment; existing links are kept. Returns the user ids linked by this statement. */
-    public Uni<List<Long>> link(SqlClient client, Tenant tenant, long segmentId, Long[] userIds) {
-        return client.preparedQuery("INSERT INTO segments.user_segment"
-                        + " (segment_id, user_id, subscription_id, initiative_id)"
-                        + " SELECT $1, u, $2, $3 FROM unnest($4::bigint[]) AS u"
-                        + " ON CONFLICT (segment_id, user_id) DO NOTHING RETURNING user_id")
-                .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId(), userIds))
-                .map(MembershipRepository::ids);
+    public Uni<List<Long>> link(Tenant tenant, long segmentId, Long[] userIds) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("INSERT INTO segments.user_segment"
+                                + " (segment_id, user_id, subscription_id, initiative_id)"
+                                + " SELECT :segment, u, :subscription, :initiative"
+                                + " FROM unnest(CAST(:users AS bigint[])) AS u"
+                                + " ON CONFLICT (segment_id, user_id) DO NOTHING RETURNING user_id", Long.class)
+                .setParameter("segment", segmentId)
+                .setParameter("subscription", tenant.subscriptionId())
+                .setParameter("initiative", tenant.initiativeId())
+                .setParameter("users", userIds)
+                .getResultList());
     }
 
     /** Removes the listed users from a segment; ids that are not members are ignored. Returns the removed ids. */
-    public Uni<List<Long>> unlink(SqlClient client, Tenant tenant, long segmentId, Long[] userIds) {
-        return client.preparedQuery("DELETE FROM segments.user_segment WHERE segment_id = $1 AND subscription_id = $2"
-                        + " AND initiative_id = $3 AND user_id = ANY($4) RETURNING user_id")
-                .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId(), userIds))
-                .map(MembershipRepository::ids);
-    }
-
-    private static List<Long> ids(Iterable<Row> rs) {
-        List<Long> ids = new ArrayList<>();
-        rs.forEach(r -> ids.add(r.getLong(0)));
-        return ids;
+    public Uni<List<Long>> unlink(Tenant tenant, long segmentId, Long[] userIds) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("DELETE FROM segments.user_segment"
+                                + " WHERE segment_id = :segment AND subscription_id = :subscription"
+                                + " AND initiative_id = :initiative AND user_id = ANY(:users) RETURNING user_id",
+                        Long.class)
+                .setParameter("segment", segmentId)
+                .setParameter("subscription", tenant.subscriptionId())
+                .setParameter("initiative", tenant.initiativeId())
+                .setParameter("users", userIds)
+                .getResultList());
     }
 }

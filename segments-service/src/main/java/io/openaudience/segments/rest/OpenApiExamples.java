@@ -1,10 +1,25 @@
 package io.openaudience.segments.rest;
 
-/** Response examples for the OpenAPI document, taken from the seed pages (000–002) and trimmed. */
+/**
+ * Response examples for the OpenAPI document, taken from the seed pages (000–002) and trimmed, and the names of the
+ * shared responses declared once in {@code package-info.java}.
+ */
 final class OpenApiExamples {
 
     private OpenApiExamples() {
     }
+
+    static final String UNAUTHORIZED_REF = "Unauthorized";
+    static final String FORBIDDEN_REF = "Forbidden";
+    static final String SEGMENT_NOT_FOUND_REF = "SegmentNotFound";
+    static final String VALUE_INVALID_REF = "SegmentValueInvalid";
+    static final String VALUE_TAKEN_REF = "SegmentValueTaken";
+    static final String BULK_CREATED_REF = "BulkCreated";
+    static final String BULK_REFUSED_REF = "BulkRefused";
+    static final String BULK_TOO_LARGE_REF = "BulkTooLarge";
+    static final String IMPORT_ACCEPTED_REF = "ImportAccepted";
+    static final String IMPORT_REFUSED_REF = "ImportRefused";
+    static final String IMPORT_TOO_LARGE_REF = "ImportTooLarge";
 
     static final String LIST = """
             {"success": true, "data": [{"id": 19, "value": "Young Innovators", \
@@ -36,6 +51,11 @@ final class OpenApiExamples {
             "role": "idm_member", "updatedAt": "2024-10-30T05:10:28.056Z", "createdAt": "2024-10-30T05:10:28.056Z", \
             "firstName": "Aarav Kapoor"}}, {"success": false, "email": "not-an-email", "row": 2, \
             "error": "invalid email"}], "segmentCount": 1}}""";
+
+    static final String IMPORT_ACCEPTED = """
+            {"success": true, "message": "Import accepted; follow statusUrl for progress", \
+            "data": {"jobId": "0b8f5c1e-4a57-4d8e-9a43-2f1f0e7c9d11", "status": "queued", \
+            "statusUrl": "/api/v2/jobs/0b8f5c1e-4a57-4d8e-9a43-2f1f0e7c9d11"}}""";
 
     static final String MOVED = """
             {"success": true, "message": "Users moved to segment successfully", "data": {"count": 2}}""";

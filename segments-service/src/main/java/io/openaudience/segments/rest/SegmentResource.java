@@ -10,6 +10,7 @@ import io.openaudience.segments.Views.CountResult;
 import io.openaudience.segments.Views.SegmentSummary;
 import io.openaudience.segments.Views.SegmentView;
 import io.openaudience.segments.Views.SegmentWithUsers;
+import io.openaudience.segments.service.ImportService;
 import io.openaudience.segments.service.MemberService;
 import io.openaudience.segments.service.MembershipService;
 import io.openaudience.segments.service.SegmentService;
@@ -32,22 +33,24 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.net.URI;
 import java.util.List;
 
-/** Shorter Loop segments API (`/api/v2/segments`): segments, their members, moves and removals. */
+/**
+ * Shorter Loop segments API (`/api/v2/segments`): segments, their members (synchronous bulk create and the CSV/JSON
+ * import, accepted with 202 and run by import-worker), moves and removals.
+ */
 @Path("/api/v2/segments")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Segments")
-@APIResponse(responseCode = "401", description = "Missing, expired or invalid bearer token",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                examples = @ExampleObject(name = "unauthorized", value = OpenApiExamples.UNAUTHORIZED)))
-@APIResponse(responseCode = "403", description = "The initiativeId header is not among the token's initiatives",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                examples = @ExampleObject(name = "forbidden", value = OpenApiExamples.FORBIDDEN)))
+@APIResponse(responseCode = "401", ref = OpenApiExamples.UNAUTHORIZED_REF)
+@APIResponse(responseCode = "403", ref = OpenApiExamples.FORBIDDEN_REF)
 public class SegmentResource {
 
     static final String MOVED = "Users moved to segment successfully";
@@ -59,13 +62,15 @@ public class SegmentResource {
     private final SegmentService segments;
     private final MembershipService memberships;
     private final MemberService members;
+    private final ImportService imports;
     private final TenantContext tenant;
 
     public SegmentResource(SegmentService segments, MembershipService memberships, MemberService members,
-                           TenantContext tenant) {
+                           ImportService imports, TenantContext tenant) {
         this.segments = segments;
         this.memberships = memberships;
         this.members = members;
+        this.imports = imports;
         this.tenant = tenant;
     }
 
@@ -85,12 +90,8 @@ public class SegmentResource {
     @APIResponse(responseCode = "201", description = "Created; Location points to the segment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "created", value = OpenApiExamples.CREATED)))
-    @APIResponse(responseCode = "400", description = "Missing, blank or too long value",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "invalid", value = OpenApiExamples.BAD_REQUEST)))
-    @APIResponse(responseCode = "409", description = "A segment with this value exists in the initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "duplicate", value = OpenApiExamples.CONFLICT)))
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.VALUE_INVALID_REF)
+    @APIResponse(responseCode = "409", ref = OpenApiExamples.VALUE_TAKEN_REF)
     public Uni<Response> create(SegmentValue body) {
         return segments.create(tenant.tenant(), body == null ? null : body.value())
                 .map(created -> Response.created(URI.create("/api/v2/segments/" + created.id()))
@@ -103,15 +104,9 @@ public class SegmentResource {
     @APIResponse(responseCode = "200", description = "The renamed segment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "updated", value = OpenApiExamples.UPDATED)))
-    @APIResponse(responseCode = "400", description = "Missing, blank or too long value",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "invalid", value = OpenApiExamples.BAD_REQUEST)))
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
-    @APIResponse(responseCode = "409", description = "Another segment has this value",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "duplicate", value = OpenApiExamples.CONFLICT)))
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.VALUE_INVALID_REF)
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
+    @APIResponse(responseCode = "409", ref = OpenApiExamples.VALUE_TAKEN_REF)
     public Uni<Envelope<SegmentView>> update(@PathParam("id") long id, SegmentValue body) {
         return segments.rename(tenant.tenant(), id, body == null ? null : body.value())
                 .map(updated -> Envelope.of("Segment updated successfully", updated));
@@ -124,9 +119,7 @@ public class SegmentResource {
     @APIResponse(responseCode = "200", description = "Deleted",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "deleted", value = OpenApiExamples.DELETED)))
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
     public Uni<Envelope<Void>> delete(@PathParam("id") long id) {
         return segments.delete(tenant.tenant(), id)
                 .map(v -> Envelope.<Void>of("Segment deleted successfully", null));
@@ -156,9 +149,7 @@ public class SegmentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "segment", value = OpenApiExamples.WITH_USERS)))
     @APIResponse(responseCode = "400", description = "page below 0 or size outside 1–500")
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
     public Uni<Envelope<SegmentWithUsers>> withUsers(@PathParam("id") long id,
             @Parameter(description = "0-based page of members") @QueryParam("page") Integer page,
             @Parameter(description = "members per page, default 50, max 500") @QueryParam("size") Integer size) {
@@ -171,20 +162,29 @@ public class SegmentResource {
             description = "Synchronous, at most 1000 rows: creates the members (an email already known to the "
                     + "subscription is linked, not duplicated) and links them to the segment. One inviteResult per "
                     + "row, in input order; `segmentCount` = members linked to the segment by this request.")
-    @APIResponse(responseCode = "200", description = "Per-row results",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "created", value = OpenApiExamples.BULK_CREATED)))
-    @APIResponse(responseCode = "400", description = "users missing or not a list")
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
-    @APIResponse(responseCode = "413", description = "More than 1000 rows: use the import endpoint",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "too large", value = OpenApiExamples.TOO_LARGE)))
+    @APIResponse(responseCode = "200", ref = OpenApiExamples.BULK_CREATED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.BULK_REFUSED_REF)
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
+    @APIResponse(responseCode = "413", ref = OpenApiExamples.BULK_TOO_LARGE_REF)
     public Uni<Envelope<BulkCreateResult>> addUsers(@PathParam("id") long id, NewSegmentMembers body) {
         return members.bulkCreate(tenant.tenant(), id, body == null ? null : body.users(), "users",
                         "/api/v2/segments/" + id + "/create-users")
                 .map(result -> Envelope.of("Users copied to segment successfully", result));
+    }
+
+    @POST
+    @Path("{id}/create-users")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Import Users (CSV/JSON)",
+            description = "Multipart part `metrics` (or `file`): CSV with an email column or a JSON array of "
+                    + "{name, email}. Answers 202 with the job; GET the statusUrl for progress and results.")
+    @APIResponse(responseCode = "202", ref = OpenApiExamples.IMPORT_ACCEPTED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.IMPORT_REFUSED_REF)
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
+    @APIResponse(responseCode = "413", ref = OpenApiExamples.IMPORT_TOO_LARGE_REF)
+    public Uni<RestResponse<Envelope<ImportResponses.AcceptedBody>>> importUsers(
+            @PathParam("id") long id, @RestForm("metrics") FileUpload metrics, @RestForm("file") FileUpload file) {
+        return imports.accept(tenant.tenant(), id, ImportResponses.file(metrics, file)).map(ImportResponses::accepted);
     }
 
     @PUT
@@ -244,9 +244,7 @@ public class SegmentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "removed", value = OpenApiExamples.REMOVED)))
     @APIResponse(responseCode = "400", description = "users missing or empty")
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
     public Uni<Envelope<CountResult>> remove(@PathParam("id") long id, UserIds body) {
         return memberships.remove(tenant.tenant(), id, body == null ? null : body.users())
                 .map(count -> Envelope.of(REMOVED, new CountResult(count)));

@@ -1,7 +1,7 @@
 package io.openaudience.segments.service;
 
 import io.openaudience.common.text.CsvCell;
-import io.openaudience.segments.repository.ImportJobRepository.ErrorRow;
+import io.openaudience.segments.repository.JobReportRepository.ErrorRow;
 
 /**
  * Writes the error report's CSV lines; each cell is quoted and defused by {@link CsvCell}.

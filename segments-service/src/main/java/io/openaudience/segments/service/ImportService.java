@@ -2,21 +2,25 @@ package io.openaudience.segments.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.messaging.ImportJobMessage;
 import io.openaudience.common.security.Tenant;
-import io.openaudience.segments.config.ImportConfig;
 import io.openaudience.outbox.OutboxRelay;
+import io.openaudience.outbox.SessionOutbox;
+import io.openaudience.segments.ImportJob;
+import io.openaudience.segments.Upload;
+import io.openaudience.segments.config.ImportConfig;
 import io.openaudience.segments.repository.ImportJobRepository;
-import io.openaudience.outbox.OutboxRepository;
+import io.openaudience.segments.repository.SegmentRepository;
+import io.openaudience.segments.repository.UploadRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.file.AsyncFile;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
@@ -28,23 +32,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class ImportService {
 
-    public static final String SEGMENT_USERS = "segment_users";
-    public static final String IDM_USERS = "idm_users";
-
+    private final SegmentRepository segments;
+    private final UploadRepository uploads;
     private final ImportJobRepository jobs;
-    private final OutboxRepository outbox;
+    private final SessionOutbox outbox;
     private final ImportConfig config;
-    private final Pool pool;
     private final Vertx vertx;
     private final ObjectMapper json;
     private final OutboxRelay relay;
 
-    public ImportService(ImportJobRepository jobs, OutboxRepository outbox, ImportConfig config, Pool pool,
-                         Vertx vertx, ObjectMapper json, OutboxRelay relay) {
+    public ImportService(SegmentRepository segments, UploadRepository uploads, ImportJobRepository jobs,
+                         SessionOutbox outbox, ImportConfig config, Vertx vertx, ObjectMapper json,
+                         OutboxRelay relay) {
+        this.segments = segments;
+        this.uploads = uploads;
         this.jobs = jobs;
         this.outbox = outbox;
         this.config = config;
-        this.pool = pool;
         this.vertx = vertx;
         this.json = json;
         this.relay = relay;
@@ -59,15 +63,30 @@ public class ImportService {
     }
 
     /**
+     * One transaction: the segment is checked and held ({@code FOR KEY SHARE}, so it is not deleted meanwhile), the
+     * file inspected, stored, the job queued and its message written to the outbox; then, only once committed, the
+     * outbox relay is kicked so the message leaves at once (which is why the boundary is written out here rather than
+     * declared with {@code @WithTransaction}: the kick must follow the commit).
+     *
      * @param segmentId the segment to link the imported members to, or null for an Idea Manager import
      * @param file      the uploaded file, or null when the request carried none
      */
     public Uni<AcceptedJob> accept(Tenant tenant, Long segmentId, IncomingFile file) {
-        Uni<Void> segmentKnown = segmentId == null ? Uni.createFrom().voidItem()
-                : jobs.segmentExists(tenant, segmentId).invoke(exists -> requireSegment(exists)).replaceWithVoid();
-        return segmentKnown
-                .chain(() -> inspect(file))
-                .chain(format -> store(tenant, segmentId, file, format));
+        return Panache.withTransaction(() -> segmentHeld(tenant, segmentId)
+                        .chain(() -> inspect(file))
+                        .chain(format -> store(tenant, segmentId, file, format)))
+                .invoke(relay::kick);
+    }
+
+    private Uni<Void> segmentHeld(Tenant tenant, Long segmentId) {
+        if (segmentId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return segments.exists(tenant, segmentId, SegmentLock.KEY_SHARE).invoke(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("segment");
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<UploadInspector.Format> inspect(IncomingFile file) {
@@ -87,25 +106,32 @@ public class ImportService {
     }
 
     private Uni<AcceptedJob> store(Tenant tenant, Long segmentId, IncomingFile file, UploadInspector.Format format) {
-        UUID uploadId = UUID.randomUUID();
-        UUID jobId = UUID.randomUUID();
-        String message = toJson(new ImportJobMessage(jobId, tenant.subscriptionId(), tenant.initiativeId()));
-        return pool.withTransaction(conn -> {
-            Uni<Void> segmentStillThere = segmentId == null ? Uni.createFrom().voidItem()
-                    : jobs.segmentExists(conn, tenant, segmentId, true).invoke(ImportService::requireSegment)
-                    .replaceWithVoid();
-            return segmentStillThere
-                    .chain(() -> jobs.insertUpload(conn, uploadId, tenant, file.filename(), file.contentType(),
-                            format.dbValue(), file.size()))
-                    .chain(() -> storeChunks(conn, uploadId, file))
-                    .chain(() -> jobs.insertJob(conn, jobId, tenant, segmentId == null ? IDM_USERS : SEGMENT_USERS,
-                            segmentId, uploadId))
-                    .chain(() -> outbox.append(conn, config.topic(), jobId.toString(), message));
-        }).invoke(relay::kick).replaceWith(new AcceptedJob(jobId, "queued"));
+        Upload upload = new Upload();
+        upload.id = UUID.randomUUID();
+        upload.subscriptionId = tenant.subscriptionId();
+        upload.initiativeId = tenant.initiativeId();
+        upload.filename = truncate(file.filename(), 512);
+        upload.contentType = truncate(file.contentType(), 255);
+        upload.format = format.dbValue();
+        upload.sizeBytes = file.size();
+        ImportJob job = new ImportJob();
+        job.id = UUID.randomUUID();
+        job.subscriptionId = tenant.subscriptionId();
+        job.initiativeId = tenant.initiativeId();
+        job.type = segmentId == null ? ImportJob.IDM_USERS : ImportJob.SEGMENT_USERS;
+        job.segmentId = segmentId;
+        job.uploadId = upload.id;
+        job.status = ImportJob.QUEUED;
+        String message = toJson(new ImportJobMessage(job.id, tenant.subscriptionId(), tenant.initiativeId()));
+        return uploads.persistAndFlush(upload)
+                .chain(() -> storeChunks(upload.id, file))
+                .chain(() -> jobs.persistAndFlush(job))
+                .chain(() -> outbox.append(config.topic(), job.id.toString(), message))
+                .replaceWith(new AcceptedJob(job.id, job.status));
     }
 
     /** Copies the file into upload_chunk one chunk at a time: at most one chunk of it is ever in memory. */
-    private Uni<Void> storeChunks(SqlConnection conn, UUID uploadId, IncomingFile file) {
+    private Uni<Void> storeChunks(UUID uploadId, IncomingFile file) {
         int chunk = (int) config.chunkSize().asLongValue();
         long count = (file.size() + chunk - 1) / chunk;
         return withFile(file, f -> Multi.createFrom().range(0, (int) count)
@@ -118,7 +144,7 @@ public class ImportService {
                                     return Uni.createFrom().failure(new IllegalStateException(
                                             "upload changed while being stored"));
                                 }
-                                return jobs.insertChunk(conn, uploadId, seq, data.getDelegate());
+                                return uploads.insertChunk(uploadId, seq, data.getBytes());
                             });
                 })
                 .onItem().ignoreAsUni());
@@ -129,10 +155,8 @@ public class ImportService {
                 .chain(f -> work.apply(f).eventually(f::close));
     }
 
-    private static void requireSegment(boolean exists) {
-        if (!exists) {
-            throw ApiException.notFound("segment");
-        }
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     private String toJson(Object value) {

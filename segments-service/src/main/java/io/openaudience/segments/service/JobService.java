@@ -3,10 +3,12 @@ package io.openaudience.segments.service;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.ImportJob;
 import io.openaudience.segments.repository.ImportJobRepository;
-import io.openaudience.segments.repository.ImportJobRepository.ErrorRow;
-import io.openaudience.segments.repository.ImportJobRepository.JobRow;
-import io.openaudience.segments.repository.ImportJobRepository.ResultRow;
+import io.openaudience.segments.repository.JobReportRepository;
+import io.openaudience.segments.repository.JobReportRepository.ErrorRow;
+import io.openaudience.segments.repository.JobReportRepository.ResultRow;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,32 +28,37 @@ public class JobService {
     private static final int REPORT_FETCH = 1000;
 
     private final ImportJobRepository jobs;
+    private final JobReportRepository reports;
 
-    public JobService(ImportJobRepository jobs) {
+    public JobService(ImportJobRepository jobs, JobReportRepository reports) {
         this.jobs = jobs;
+        this.reports = reports;
     }
 
     public static String jobPath(UUID jobId) {
         return "/api/v2/jobs/" + jobId;
     }
 
+    @WithSession
     public Uni<Job> job(Tenant tenant, String jobId) {
         UUID id = parse(jobId);
-        return jobs.find(tenant, id)
+        return jobs.findInTenant(tenant, id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job"))
                 .chain(job -> Uni.combine().all()
-                        .unis(jobs.results(tenant, id, RESULT_LIMIT), jobs.errors(id, ERROR_LIMIT))
+                        .unis(reports.results(tenant.subscriptionId(), id, RESULT_LIMIT),
+                                reports.errors(id, ERROR_LIMIT))
                         .with((results, errors) -> Job.of(job, results, errors)));
     }
 
     /** Checks the job belongs to the tenant, then streams its report: header line first, one line per error row. */
+    @WithSession
     public Uni<Multi<String>> errorReport(Tenant tenant, String jobId) {
         UUID id = parse(jobId);
-        return jobs.find(tenant, id)
+        return jobs.findInTenant(tenant, id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("job"))
                 .map(job -> Multi.createBy().concatenating().streams(
                         Multi.createFrom().item(ErrorReportCsv.HEADER),
-                        jobs.streamErrors(id, REPORT_FETCH).map(ErrorReportCsv::line)));
+                        reports.streamErrors(id, REPORT_FETCH).map(ErrorReportCsv::line)));
     }
 
     private static UUID parse(String jobId) {
@@ -70,12 +77,12 @@ public class JobService {
                       String errorReportUrl, OffsetDateTime createdAt, OffsetDateTime startedAt,
                       OffsetDateTime finishedAt) {
 
-        static Job of(JobRow job, List<ResultRow> results, List<ErrorRow> errors) {
-            return new Job(job.id().toString(), job.type(), job.status(), job.total(), job.processed(),
-                    job.succeeded(), job.failed(), job.segmentId(), job.failureReason(),
-                    results.stream().map(InviteResult::of).toList(), job.segmentCount(),
+        static Job of(ImportJob job, List<ResultRow> results, List<ErrorRow> errors) {
+            return new Job(job.id.toString(), job.type, job.status, job.total, job.processed, job.succeeded,
+                    job.failed, job.segmentId, job.failureReason, results.stream().map(InviteResult::of).toList(),
+                    job.segmentCount,
                     errors.stream().map(e -> new JobError(e.row(), e.email(), e.name(), e.reason())).toList(),
-                    jobPath(job.id()) + "/errors", job.createdAt(), job.startedAt(), job.finishedAt());
+                    jobPath(job.id) + "/errors", job.createdAt, job.startedAt, job.finishedAt);
         }
     }
 

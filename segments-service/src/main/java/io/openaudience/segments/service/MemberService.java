@@ -1,7 +1,10 @@
 package io.openaudience.segments.service;
 
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.common.text.MemberRowRule;
+import io.openaudience.segments.Member;
 import io.openaudience.segments.Requests.NewMember;
 import io.openaudience.segments.Views;
 import io.openaudience.segments.Views.BulkCreateResult;
@@ -11,10 +14,8 @@ import io.openaudience.segments.config.SegmentsApiConfig;
 import io.openaudience.segments.repository.MemberRepository;
 import io.openaudience.segments.repository.MembershipRepository;
 import io.openaudience.segments.repository.SegmentRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -23,28 +24,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Synchronous bulk creation of Idea Manager members (optionally into a segment): rows are checked one by one,
- * written set-based in one transaction, and answered one result per row in input order.
+ * Synchronous bulk creation of Idea Manager members (optionally into a segment): rows are checked one by one with
+ * {@link MemberRowRule} (the import's rule too), written set-based in one transaction, and answered one result per
+ * row in input order.
  */
 @ApplicationScoped
 public class MemberService {
 
-    /** Deliberately simple: one @, no blanks, a dot in the domain; the invitation mail is the real check. */
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-    private static final String INVALID_EMAIL = "invalid email";
-
-    private final Pool pool;
     private final SegmentRepository segments;
     private final MemberRepository members;
     private final MembershipRepository memberships;
     private final SegmentsApiConfig config;
 
-    public MemberService(Pool pool, SegmentRepository segments, MemberRepository members,
-                         MembershipRepository memberships, SegmentsApiConfig config) {
-        this.pool = pool;
+    public MemberService(SegmentRepository segments, MemberRepository members, MembershipRepository memberships,
+                         SegmentsApiConfig config) {
         this.segments = segments;
         this.members = members;
         this.memberships = memberships;
@@ -56,6 +51,7 @@ public class MemberService {
      * {@code segmentId} is given, links them to that segment. {@code field} names the list in error messages,
      * {@code importPath} is where lists above the limit must go.
      */
+    @WithTransaction
     public Uni<BulkCreateResult> bulkCreate(Tenant tenant, Long segmentId, List<NewMember> rows, String field,
                                             String importPath) {
         if (rows == null) {
@@ -70,21 +66,18 @@ public class MemberService {
         Map<String, String> emailByKey = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             NewMember row = rows.get(i);
-            String email = row == null || row.email() == null ? null : row.email().strip();
-            String name = row == null || row.name() == null || row.name().isBlank() ? null : row.name().strip();
-            if (email == null || email.length() > 320 || !EMAIL.matcher(email).matches()) {
-                results[i] = InviteResult.failed(email == null || email.isEmpty() ? null : email, i + 1,
-                        INVALID_EMAIL);
-            } else if (name != null && name.length() > 255) {
-                results[i] = InviteResult.failed(email, i + 1, "invalid name");
+            String email = MemberRowRule.email(row == null ? null : row.email());
+            String name = MemberRowRule.name(row == null ? null : row.name());
+            String problem = MemberRowRule.problem(email, name);
+            if (problem != null) {
+                results[i] = InviteResult.failed(email == null || email.isEmpty() ? null : email, i + 1, problem);
             } else {
                 String key = email.toLowerCase(Locale.ROOT);
                 emailByKey.putIfAbsent(key, email);
                 nameByEmail.putIfAbsent(key, name);
             }
         }
-        return pool.withTransaction(tx -> lockSegment(tx, tenant, segmentId).chain(() -> write(tx, tenant, segmentId,
-                        emailByKey, nameByEmail)))
+        return lockSegment(tenant, segmentId).chain(() -> write(tenant, segmentId, emailByKey, nameByEmail))
                 .map(written -> {
                     for (int i = 0; i < results.length; i++) {
                         if (results[i] == null) {
@@ -96,18 +89,18 @@ public class MemberService {
                 });
     }
 
-    private Uni<Void> lockSegment(SqlClient tx, Tenant tenant, Long segmentId) {
+    private Uni<Void> lockSegment(Tenant tenant, Long segmentId) {
         if (segmentId == null) {
             return Uni.createFrom().voidItem();
         }
-        return segments.lockInOrder(tx, tenant, segmentId).invoke(found -> {
-            if (found.isEmpty()) {
+        return segments.exists(tenant, segmentId, SegmentLock.NO_KEY_UPDATE).invoke(found -> {
+            if (!found) {
                 throw ApiException.notFound("segment");
             }
         }).replaceWithVoid();
     }
 
-    private Uni<Written> write(SqlClient tx, Tenant tenant, Long segmentId, Map<String, String> emailByKey,
+    private Uni<Written> write(Tenant tenant, Long segmentId, Map<String, String> emailByKey,
                                Map<String, String> nameByKey) {
         if (emailByKey.isEmpty()) {
             return Uni.createFrom().item(new Written(Map.of(), 0));
@@ -115,18 +108,17 @@ public class MemberService {
         List<String> keys = new ArrayList<>(nameByKey.keySet());
         String[] emails = keys.stream().map(emailByKey::get).toArray(String[]::new);
         String[] names = keys.stream().map(nameByKey::get).toArray(String[]::new);
-        return members.upsertByEmail(tx, tenant.subscriptionId(), emails, names).chain(rows -> {
+        return members.upsertByEmail(tenant.subscriptionId(), emails, names).chain(found -> {
             Map<String, MemberView> byEmail = new HashMap<>();
-            for (Row r : rows) {
-                byEmail.put(r.getString(6), new MemberView(r.getLong("id"), r.getString("email"),
-                        r.getString("role"), r.getString("first_name"), Views.iso(r.getOffsetDateTime("created_at")),
-                        Views.iso(r.getOffsetDateTime("updated_at"))));
+            for (Member m : found) {
+                byEmail.put(m.email.toLowerCase(Locale.ROOT), new MemberView(m.id, m.email, m.role, m.firstName,
+                        Views.iso(m.createdAt), Views.iso(m.updatedAt)));
             }
             if (segmentId == null) {
                 return Uni.createFrom().item(new Written(byEmail, 0));
             }
             Long[] ids = byEmail.values().stream().map(MemberView::id).toArray(Long[]::new);
-            return memberships.link(tx, tenant, segmentId, ids).map(linked -> new Written(byEmail, linked.size()));
+            return memberships.link(tenant, segmentId, ids).map(linked -> new Written(byEmail, linked.size()));
         });
     }
 

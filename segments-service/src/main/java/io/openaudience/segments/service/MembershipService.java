@@ -1,11 +1,12 @@
 package io.openaudience.segments.service;
 
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.repository.MembershipRepository;
 import io.openaudience.segments.repository.SegmentRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -15,12 +16,10 @@ import java.util.Objects;
 @ApplicationScoped
 public class MembershipService {
 
-    private final Pool pool;
     private final SegmentRepository segments;
     private final MembershipRepository memberships;
 
-    public MembershipService(Pool pool, SegmentRepository segments, MembershipRepository memberships) {
-        this.pool = pool;
+    public MembershipService(SegmentRepository segments, MembershipRepository memberships) {
         this.segments = segments;
         this.memberships = memberships;
     }
@@ -31,30 +30,32 @@ public class MembershipService {
      * member ends in exactly one of them. Members already in {@code to} just leave {@code from}; ids that are not
      * members of {@code from} are ignored. Returns how many members left {@code from}.
      */
+    @WithTransaction
     public Uni<Long> move(Tenant tenant, long from, long to, List<Long> users) {
         if (from == to) {
             throw ApiException.badRequest("toSegmentId", "the target segment must differ from the source segment");
         }
         Long[] ids = checkedIds(users);
-        return pool.withTransaction(tx -> segments.lockInOrder(tx, tenant, from, to).chain(found -> {
+        return segments.lock(tenant, SegmentLock.NO_KEY_UPDATE, from, to).chain(found -> {
             if (!found.contains(from) || !found.contains(to)) {
                 throw ApiException.notFound("segment");
             }
-            return memberships.unlink(tx, tenant, from, ids).chain(left -> left.isEmpty()
+            return memberships.unlink(tenant, from, ids).chain(left -> left.isEmpty()
                     ? Uni.createFrom().item(0L)
-                    : memberships.link(tx, tenant, to, left.toArray(Long[]::new)).replaceWith((long) left.size()));
-        }));
+                    : memberships.link(tenant, to, left.toArray(Long[]::new)).replaceWith((long) left.size()));
+        });
     }
 
     /** Removes the listed members from the segment (members stay); returns how many memberships were removed. */
+    @WithTransaction
     public Uni<Long> remove(Tenant tenant, long segmentId, List<Long> users) {
         Long[] ids = checkedIds(users);
-        return pool.withTransaction(tx -> segments.lockInOrder(tx, tenant, segmentId).chain(found -> {
+        return segments.lock(tenant, SegmentLock.NO_KEY_UPDATE, segmentId).chain(found -> {
             if (found.isEmpty()) {
                 throw ApiException.notFound("segment");
             }
-            return memberships.unlink(tx, tenant, segmentId, ids).map(removed -> (long) removed.size());
-        }));
+            return memberships.unlink(tenant, segmentId, ids).map(removed -> (long) removed.size());
+        });
     }
 
     private static Long[] checkedIds(List<Long> users) {

@@ -1,7 +1,9 @@
 package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
+import io.openaudience.common.rest.ZeroBasedPage;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.segments.Segment;
 import io.openaudience.segments.Views;
 import io.openaudience.segments.Views.SegmentOption;
 import io.openaudience.segments.Views.SegmentSummary;
@@ -11,21 +13,18 @@ import io.openaudience.segments.Views.UserSegment;
 import io.openaudience.segments.Views.UserSubscription;
 import io.openaudience.segments.Views.UserWithSegments;
 import io.openaudience.segments.config.SegmentsApiConfig;
-import io.openaudience.segments.repository.MembershipRepository;
+import io.openaudience.segments.repository.SegmentListRepository;
 import io.openaudience.segments.repository.SegmentRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Segment rules: value normalisation and uniqueness, tenant-scoped reads with paginated members. */
 @ApplicationScoped
@@ -33,46 +32,46 @@ public class SegmentService {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private final Pool pool;
     private final SegmentRepository segments;
-    private final MembershipRepository memberships;
+    private final SegmentListRepository lists;
     private final SegmentsApiConfig config;
 
-    public SegmentService(Pool pool, SegmentRepository segments, MembershipRepository memberships,
-                          SegmentsApiConfig config) {
-        this.pool = pool;
+    public SegmentService(SegmentRepository segments, SegmentListRepository lists, SegmentsApiConfig config) {
         this.segments = segments;
-        this.memberships = memberships;
+        this.lists = lists;
         this.config = config;
     }
 
     public Uni<List<SegmentSummary>> list(Tenant tenant) {
-        return segments.list(pool, tenant).map(rows -> rows.stream()
+        return lists.list(tenant).map(rows -> rows.stream()
                 .map(r -> new SegmentSummary(r.getLong("id"), r.getString("value"),
                         Views.iso(r.getOffsetDateTime("created_at")), r.getLong("user_count")))
                 .toList());
     }
 
+    @WithTransaction
     public Uni<SegmentView> create(Tenant tenant, String rawValue) {
         String value = checkedValue(rawValue);
-        return pool.withTransaction(tx -> segments.insert(tx, tenant, value))
-                .map(r -> new SegmentView(r.getLong("id"), r.getString("value"),
-                        Views.iso(r.getOffsetDateTime("created_at")), null))
+        Segment segment = Segment.create(tenant.subscriptionId(), tenant.initiativeId(), value);
+        return segments.persistAndFlush(segment)
+                .map(s -> new SegmentView(s.id, s.value, Views.iso(s.createdAt), null))
                 .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value));
     }
 
+    @WithTransaction
     public Uni<SegmentView> rename(Tenant tenant, long id, String rawValue) {
         String value = checkedValue(rawValue);
-        return pool.withTransaction(tx -> segments.rename(tx, tenant, id, value))
-                .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value))
-                .map(found -> found.map(r -> new SegmentView(r.getLong("id"), r.getString("value"),
-                                Views.iso(r.getOffsetDateTime("created_at")),
-                                Views.iso(r.getOffsetDateTime("updated_at"))))
-                        .orElseThrow(() -> ApiException.notFound("segment")));
+        return segments.findInTenant(tenant, id)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("segment"))
+                .invoke(s -> s.rename(value))
+                .call(s -> segments.flush())
+                .map(s -> new SegmentView(s.id, s.value, Views.iso(s.createdAt), Views.iso(s.updatedAt)))
+                .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value));
     }
 
+    @WithTransaction
     public Uni<Void> delete(Tenant tenant, long id) {
-        return pool.withTransaction(tx -> segments.delete(tx, tenant, id))
+        return segments.deleteWithMemberships(tenant, id)
                 .invoke(deleted -> {
                     if (!deleted) {
                         throw ApiException.notFound("segment");
@@ -82,13 +81,13 @@ public class SegmentService {
 
     /** Every segment of the initiative, each with the requested page of its members. */
     public Uni<List<SegmentWithUsers>> listWithUsers(Tenant tenant, Integer page, Integer size) {
-        Page p = page(page, size);
-        return pool.withConnection(c -> withUsers(c, tenant, null, p));
+        ZeroBasedPage p = page(page, size);
+        return pages(tenant, null, p);
     }
 
     public Uni<SegmentWithUsers> withUsers(Tenant tenant, long id, Integer page, Integer size) {
-        Page p = page(page, size);
-        return pool.withConnection(c -> withUsers(c, tenant, id, p)).map(list -> {
+        ZeroBasedPage p = page(page, size);
+        return pages(tenant, id, p).map(list -> {
             if (list.isEmpty()) {
                 throw ApiException.notFound("segment");
             }
@@ -96,30 +95,25 @@ public class SegmentService {
         });
     }
 
-    /** Two round trips whatever the number of segments: segments with their page of ids, then those members. */
-    private Uni<List<SegmentWithUsers>> withUsers(SqlClient c, Tenant tenant, Long segmentId, Page p) {
-        return memberships.segmentsWithPage(c, tenant, segmentId, p.size, p.offset()).chain(rows -> {
+    /** Builds the views from a with-users page's rows, keeping each segment's members in user id order. */
+    private Uni<List<SegmentWithUsers>> pages(Tenant tenant, Long segmentId, ZeroBasedPage p) {
+        return lists.withUsersPage(tenant, segmentId, p.size(), p.offset()).map(page -> {
             Map<Long, Row> segmentRows = new LinkedHashMap<>();
             Map<Long, List<Long>> usersBySegment = new LinkedHashMap<>();
-            Set<Long> userIds = new LinkedHashSet<>();
-            for (Row r : rows) {
+            for (Row r : page.segments()) {
                 long id = r.getLong("id");
                 segmentRows.putIfAbsent(id, r);
                 List<Long> users = usersBySegment.computeIfAbsent(id, k -> new ArrayList<>());
                 Long userId = r.getLong("user_id");
                 if (userId != null) {
                     users.add(userId);
-                    userIds.add(userId);
                 }
             }
-            Uni<Map<Long, UserWithSegments>> users = userIds.isEmpty()
-                    ? Uni.createFrom().item(Map.of())
-                    : memberships.membersWithSegments(c, tenant, userIds.toArray(Long[]::new))
-                            .map(memberRows -> users(memberRows, tenant));
-            return users.map(byId -> segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
+            Map<Long, UserWithSegments> byId = users(page.members(), tenant);
+            return segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
                     s.getString("value"), Views.iso(s.getOffsetDateTime("created_at")),
                     usersBySegment.get(s.getLong("id")).stream().map(byId::get).toList(),
-                    s.getLong("user_count"))).toList());
+                    s.getLong("user_count"))).toList();
         });
     }
 
@@ -137,16 +131,8 @@ public class SegmentService {
         return users;
     }
 
-    private Page page(Integer page, Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? config.defaultPageSize() : size;
-        if (p < 0) {
-            throw ApiException.badRequest("page", "page must be 0 or more");
-        }
-        if (s < 1 || s > config.maxPageSize()) {
-            throw ApiException.badRequest("size", "size must be between 1 and " + config.maxPageSize());
-        }
-        return new Page(p, s);
+    private ZeroBasedPage page(Integer page, Integer size) {
+        return ZeroBasedPage.of(page, size, config.defaultPageSize(), config.maxPageSize());
     }
 
     static String checkedValue(String raw) {
@@ -160,17 +146,17 @@ public class SegmentService {
         return value;
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+    /** A violated unique index (Hibernate Reactive wraps the database's answer in an SQLException). */
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ApiException duplicate(String value) {
         return ApiException.conflict("value", "a segment named '" + value + "' already exists");
-    }
-
-    private record Page(int page, int size) {
-        long offset() {
-            return (long) page * size;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.openaudience.segments.rest;
 
+import io.openaudience.testsupport.MemberRowCorpus;
 import io.openaudience.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,31 @@ class BulkCreateUsersTest {
         return row;
     }
 
+    /** The same rows, outcomes and reasons as import-worker's CSV import ({@link MemberRowCorpus}). */
+    @Test
+    void acceptsAndRejectsExactlyTheRowsTheImportDoes() throws Exception {
+        long sub = newSubscription();
+        List<Map<String, Object>> users = MemberRowCorpus.ROWS.stream()
+                .map(r -> row(r.name(), r.email().isEmpty() ? null : r.email())).toList();
+        List<Map<String, Object>> results = given().auth().oauth2(TestTokens.shorterLoop(sub, "DEE"))
+                .header("initiativeId", "DEE").contentType("application/json").body(users)
+                .post("/api/v2/idea-manager/bulk-create-user").then().statusCode(200)
+                .extract().path("data.inviteResults");
+        List<String> refusals = new ArrayList<>();
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            Map<String, Object> result = results.get(i);
+            if (Boolean.TRUE.equals(result.get("success"))) {
+                accepted.add(((Map<?, ?>) result.get("user")).get("email").toString());
+            } else {
+                refusals.add((i + 1) + ": " + result.get("error"));
+            }
+        }
+        assertEquals(MemberRowCorpus.refusals(), refusals);
+        assertEquals(MemberRowCorpus.ROWS.stream().filter(r -> r.reason() == null).map(r -> r.email().strip())
+                .toList(), accepted);
+    }
+
     @Test
     void createsMembersInInputOrderWithPerRowFailures() throws Exception {
         long sub = newSubscription();
@@ -65,7 +91,7 @@ class BulkCreateUsersTest {
                 .body("data.inviteResults[0].user.updatedAt", matchesPattern(ISO))
                 .body("data.inviteResults[1].success", equalTo(false))
                 .body("data.inviteResults[1].row", equalTo(2))
-                .body("data.inviteResults[1].error", equalTo("invalid email"))
+                .body("data.inviteResults[1].error", equalTo("missing email"))
                 .body("data.inviteResults[1]", not(hasKey("email")))
                 .body("data.inviteResults[2].success", equalTo(false))
                 .body("data.inviteResults[2].email", equalTo("not-an-email"))

@@ -1,31 +1,25 @@
 package io.openaudience.segments.rest;
 
-import io.openaudience.testsupport.Infra;
+import io.openaudience.testsupport.Db;
 import io.openaudience.testsupport.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.restassured.RestAssured.given;
 
 /** Tenants and rows for the segments tests: each test gets its own subscription, so tests never see each other. */
 final class Fixtures {
 
-    private static final AtomicLong SUBSCRIPTIONS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
-
     private Fixtures() {
     }
 
     static long newSubscription() {
-        return SUBSCRIPTIONS.incrementAndGet();
+        return Db.newTenantNumber();
     }
 
     /** A request as a user of {@code initiative} in {@code subscription} (the token also allows "OTHER"). */
@@ -62,26 +56,10 @@ final class Fixtures {
     }
 
     static List<Long> longs(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<Long> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-            return out;
-        }
+        return Db.longs(sql, args);
     }
 
     static void execute(String sql, Object... args) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.execute();
-        }
+        Db.execute(sql, args);
     }
 }

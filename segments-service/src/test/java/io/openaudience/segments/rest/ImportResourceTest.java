@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.segments.ImportFixtures;
 import io.openaudience.testsupport.KafkaRecords;
+import io.openaudience.testsupport.MessageContracts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,10 +67,9 @@ class ImportResourceTest {
 
         ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(60));
+        // The contract with import-worker: exactly the message its tests publish and consume.
         JsonNode message = JSON.readTree(record.value());
-        assertEquals(job.toString(), message.get("jobId").asText());
-        assertEquals(sub, message.get("subscriptionId").asLong());
-        assertEquals("DEE", message.get("initiativeId").asText());
+        assertEquals(JSON.readTree(MessageContracts.importJob(job, sub, "DEE")), message);
         ImportFixtures.await(Duration.ofSeconds(10), "outbox row marked published",
                 () -> ImportFixtures.published(job));
     }
@@ -93,7 +93,7 @@ class ImportResourceTest {
         assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), ImportFixtures.storedUpload(job));
         ConsumerRecord<String, String> record = KafkaRecords.first(Topics.IMPORT_JOBS, job.toString(),
                 Duration.ofSeconds(60));
-        assertEquals(job.toString(), JSON.readTree(record.value()).get("jobId").asText());
+        assertEquals(JSON.readTree(MessageContracts.importJob(job, sub, "DEE")), JSON.readTree(record.value()));
     }
 
     @Test

@@ -218,6 +218,22 @@ class SegmentCrudTest {
                 .body("paths.'/api/v2/idea-manager/bulk-create-user/{segmentId}'.post.responses.'404'",
                         notNullValue())
                 .body("paths.'/api/v2/segments'.get.responses.'401'", notNullValue())
-                .body("paths.'/api/v2/segments'.get.summary", equalTo("Retrieves a list of segments without users"));
+                .body("paths.'/api/v2/segments'.get.summary", equalTo("Retrieves a list of segments without users"))
+                // Shared responses are declared once (rest/package-info.java) and referenced.
+                .body("paths.'/api/v2/segments'.get.responses.'401'.'$ref'",
+                        equalTo("#/components/responses/Unauthorized"))
+                .body("paths.'/api/v2/idea-manager/bulk-create-user'.post.responses.'403'.'$ref'",
+                        equalTo("#/components/responses/Forbidden"))
+                .body("components.responses.Unauthorized.content.'application/json'.examples", notNullValue())
+                .body("paths.'/api/v2/segments/{id}/create-users'.post.responses.'202'.'$ref'",
+                        equalTo("#/components/responses/ImportAccepted"))
+                .body("paths.'/api/v2/idea-manager/create-users'.post.responses.'413'.'$ref'",
+                        equalTo("#/components/responses/ImportTooLarge"))
+                .body("paths.'/api/v2/idea-manager/bulk-create-user/{segmentId}'.post.responses.'200'.'$ref'",
+                        equalTo("#/components/responses/BulkCreated"))
+                .body("paths.'/api/v2/segments/{id}'.put.responses.'409'.'$ref'",
+                        equalTo("#/components/responses/SegmentValueTaken"))
+                .body("components.responses.BulkCreated.content.'application/json'.examples", notNullValue())
+                .body("components.responses.ImportAccepted.content.'application/json'.examples", notNullValue());
     }
 }

@@ -1,6 +1,6 @@
 package io.openaudience.segments.service;
 
-import io.openaudience.segments.repository.ImportJobRepository.ErrorRow;
+import io.openaudience.segments.repository.JobReportRepository.ErrorRow;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -4,6 +4,7 @@ import io.openaudience.common.rest.Envelope;
 import io.openaudience.common.security.TenantContext;
 import io.openaudience.segments.Requests.NewMember;
 import io.openaudience.segments.Views.BulkCreateResult;
+import io.openaudience.segments.service.ImportService;
 import io.openaudience.segments.service.MemberService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -18,59 +19,75 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.util.List;
 
-/** Shorter Loop Idea Manager members: synchronous bulk creation (`/api/v2/idea-manager/bulk-create-user`). */
-@Path("/api/v2/idea-manager/bulk-create-user")
+/**
+ * Shorter Loop Idea Manager members (`/api/v2/idea-manager`): synchronous bulk creation, optionally into a segment,
+ * and the CSV/JSON import of members (accepted with 202, run by import-worker).
+ */
+@Path("/api/v2/idea-manager")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Idea Manager members")
-@APIResponse(responseCode = "200", description = "Per-row results, in input order",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                examples = @ExampleObject(name = "created", value = OpenApiExamples.BULK_CREATED)))
-@APIResponse(responseCode = "400", description = "Body is not a list of {name, email}")
-@APIResponse(responseCode = "401", description = "Missing, expired or invalid bearer token",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                examples = @ExampleObject(name = "unauthorized", value = OpenApiExamples.UNAUTHORIZED)))
-@APIResponse(responseCode = "403", description = "The initiativeId header is not among the token's initiatives",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                examples = @ExampleObject(name = "forbidden", value = OpenApiExamples.FORBIDDEN)))
-@APIResponse(responseCode = "413", description = "More than 1000 rows: use the import endpoint",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                examples = @ExampleObject(name = "too large", value = OpenApiExamples.TOO_LARGE)))
-public class IdeaManagerMemberResource {
+@APIResponse(responseCode = "401", ref = OpenApiExamples.UNAUTHORIZED_REF)
+@APIResponse(responseCode = "403", ref = OpenApiExamples.FORBIDDEN_REF)
+public class IdeaManagerResource {
 
     private final MemberService members;
+    private final ImportService imports;
     private final TenantContext tenant;
 
-    public IdeaManagerMemberResource(MemberService members, TenantContext tenant) {
+    public IdeaManagerResource(MemberService members, ImportService imports, TenantContext tenant) {
         this.members = members;
+        this.imports = imports;
         this.tenant = tenant;
     }
 
     @POST
+    @Path("bulk-create-user")
     @Operation(summary = "Bulk create idea manager members",
             description = "Synchronous, at most 1000 rows: creates members of the subscription (an email already "
                     + "known is returned, not duplicated); no segment is touched, `segmentCount` is 0.")
+    @APIResponse(responseCode = "200", ref = OpenApiExamples.BULK_CREATED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.BULK_REFUSED_REF)
+    @APIResponse(responseCode = "413", ref = OpenApiExamples.BULK_TOO_LARGE_REF)
     public Uni<Envelope<BulkCreateResult>> create(List<NewMember> body) {
         return members.bulkCreate(tenant.tenant(), null, body, "users", "/api/v2/idea-manager/create-users")
                 .map(result -> Envelope.of("Users created successfully", result));
     }
 
     @POST
-    @Path("{segmentId}")
+    @Path("bulk-create-user/{segmentId}")
     @Operation(summary = "Bulk create idea manager members into a segment",
             description = "As without a segment, and links every created or existing member to the segment; "
                     + "`segmentCount` = members linked to the segment by this request.")
-    @APIResponse(responseCode = "404", description = "No such segment in this initiative",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    examples = @ExampleObject(name = "missing", value = OpenApiExamples.NOT_FOUND)))
+    @APIResponse(responseCode = "200", ref = OpenApiExamples.BULK_CREATED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.BULK_REFUSED_REF)
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
+    @APIResponse(responseCode = "413", ref = OpenApiExamples.BULK_TOO_LARGE_REF)
     public Uni<Envelope<BulkCreateResult>> createInSegment(@PathParam("segmentId") long segmentId,
                                                            List<NewMember> body) {
         return members.bulkCreate(tenant.tenant(), segmentId, body, "users",
                         "/api/v2/segments/" + segmentId + "/create-users")
                 .map(result -> Envelope.of("Users copied to segment successfully", result));
+    }
+
+    @POST
+    @Path("create-users")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Import Users (CSV/JSON) in IDM",
+            description = "Same file rules as the segment import; creates or links members only.")
+    @APIResponse(responseCode = "202", ref = OpenApiExamples.IMPORT_ACCEPTED_REF)
+    @APIResponse(responseCode = "400", ref = OpenApiExamples.IMPORT_REFUSED_REF)
+    @APIResponse(responseCode = "413", ref = OpenApiExamples.IMPORT_TOO_LARGE_REF)
+    public Uni<RestResponse<Envelope<ImportResponses.AcceptedBody>>> importUsers(
+            @RestForm("metrics") FileUpload metrics, @RestForm("file") FileUpload file) {
+        return imports.accept(tenant.tenant(), null, ImportResponses.file(metrics, file))
+                .map(ImportResponses::accepted);
     }
 }
