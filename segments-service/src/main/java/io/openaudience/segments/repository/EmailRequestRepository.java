@@ -1,5 +1,6 @@
 package io.openaudience.segments.repository;
 
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.EmailRequestMessage.Json;
@@ -88,11 +89,13 @@ public class EmailRequestRepository {
                            AND (subject IS NOT NULL OR body IS NOT NULL)
                          LIMIT $2)""";
 
-    /** The segment exists in the tenant; another tenant's segment reads as missing. */
+    /**
+     * The segment exists in the tenant (another tenant's segment reads as missing) and is key-share locked until the
+     * request's members are frozen, so it is not deleted under the acceptance ({@link SegmentLock}).
+     */
     public Uni<Boolean> segmentExists(SqlClient client, Tenant tenant, long segmentId) {
-        return client.preparedQuery("SELECT 1 FROM segments.segment WHERE id = $1 AND subscription_id = $2"
-                        + " AND initiative_id = $3")
-                .execute(Tuple.of(segmentId, tenant.subscriptionId(), tenant.initiativeId()))
+        return client.preparedQuery(SegmentLock.KEY_SHARE.numberedSql())
+                .execute(Tuple.of(new Long[] {segmentId}, tenant.subscriptionId(), tenant.initiativeId()))
                 .map(rows -> rows.size() > 0);
     }
 

@@ -4,12 +4,18 @@ import io.openaudience.common.rest.Envelope;
 import io.openaudience.common.security.TenantContext;
 import io.openaudience.segments.Requests.NewMember;
 import io.openaudience.segments.Views.BulkCreateResult;
+import io.openaudience.segments.rest.EmailApi.EmailAccepted;
+import io.openaudience.segments.rest.EmailApi.ReInviteAccepted;
+import io.openaudience.segments.rest.EmailApi.SelectedEmail;
+import io.openaudience.segments.rest.EmailApi.Users;
+import io.openaudience.segments.service.EmailRequestService;
 import io.openaudience.segments.service.ImportService;
 import io.openaudience.segments.service.MemberService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -27,7 +33,8 @@ import java.util.List;
 
 /**
  * Shorter Loop Idea Manager members (`/api/v2/idea-manager`): synchronous bulk creation, optionally into a segment,
- * and the CSV/JSON import of members (accepted with 202, run by import-worker).
+ * the CSV/JSON import of members (accepted with 202, run by import-worker), email to picked members and
+ * re-invitations (accepted here, sent by notification-service).
  */
 @Path("/api/v2/idea-manager")
 @Authenticated
@@ -40,11 +47,14 @@ public class IdeaManagerResource {
 
     private final MemberService members;
     private final ImportService imports;
+    private final EmailRequestService emails;
     private final TenantContext tenant;
 
-    public IdeaManagerResource(MemberService members, ImportService imports, TenantContext tenant) {
+    public IdeaManagerResource(MemberService members, ImportService imports, EmailRequestService emails,
+                               TenantContext tenant) {
         this.members = members;
         this.imports = imports;
+        this.emails = emails;
         this.tenant = tenant;
     }
 
@@ -89,5 +99,33 @@ public class IdeaManagerResource {
             @RestForm("metrics") FileUpload metrics, @RestForm("file") FileUpload file) {
         return imports.accept(tenant.tenant(), null, ImportResponses.file(metrics, file))
                 .map(ImportResponses::accepted);
+    }
+
+    @POST
+    @Path("send-email")
+    @Tag(name = "Email")
+    @Operation(summary = "Send an email to selected Idea Manager members",
+            description = "Mails the given members of the token's subscription (any status), frozen at acceptance.")
+    @APIResponse(responseCode = "202", description = "Accepted: data = {notificationId, recipients}")
+    @APIResponse(responseCode = "400", description = "users, subject or body invalid (errors name the field)")
+    @APIResponse(responseCode = "404", description = "Some users are not members of this subscription (named)")
+    public Uni<RestResponse<Envelope<EmailAccepted>>> sendEmail(SelectedEmail request) {
+        return emails.sendToSelected(tenant.tenant(), request == null ? null : request.users(),
+                        request == null ? null : request.subject(), request == null ? null : request.body())
+                .map(EmailApi::accepted);
+    }
+
+    @PUT
+    @Path("bulk-re-invite")
+    @Tag(name = "Email")
+    @Operation(summary = "Re-send invitations to pending members",
+            description = "Only members still pending get the invitation (notification-service's template); "
+                    + "the others are counted as skipped.")
+    @APIResponse(responseCode = "202", description = "Accepted: data = {notificationId, count, skipped}")
+    @APIResponse(responseCode = "400", description = "users missing, or none of them pending")
+    @APIResponse(responseCode = "404", description = "Some users are not members of this subscription (named)")
+    public Uni<RestResponse<Envelope<ReInviteAccepted>>> bulkReInvite(Users request) {
+        return emails.reInvite(tenant.tenant(), request == null ? null : request.users())
+                .map(EmailApi::reInvited);
     }
 }

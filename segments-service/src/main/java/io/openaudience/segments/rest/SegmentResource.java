@@ -10,6 +10,9 @@ import io.openaudience.segments.Views.CountResult;
 import io.openaudience.segments.Views.SegmentSummary;
 import io.openaudience.segments.Views.SegmentView;
 import io.openaudience.segments.Views.SegmentWithUsers;
+import io.openaudience.segments.rest.EmailApi.EmailAccepted;
+import io.openaudience.segments.rest.EmailApi.SegmentEmail;
+import io.openaudience.segments.service.EmailRequestService;
 import io.openaudience.segments.service.ImportService;
 import io.openaudience.segments.service.MemberService;
 import io.openaudience.segments.service.MembershipService;
@@ -42,7 +45,8 @@ import java.util.List;
 
 /**
  * Shorter Loop segments API (`/api/v2/segments`): segments, their members (synchronous bulk create and the CSV/JSON
- * import, accepted with 202 and run by import-worker), moves and removals.
+ * import, accepted with 202 and run by import-worker), moves and removals, and email to a segment's members
+ * (accepted here, sent by notification-service).
  */
 @Path("/api/v2/segments")
 @Authenticated
@@ -63,14 +67,16 @@ public class SegmentResource {
     private final MembershipService memberships;
     private final MemberService members;
     private final ImportService imports;
+    private final EmailRequestService emails;
     private final TenantContext tenant;
 
     public SegmentResource(SegmentService segments, MembershipService memberships, MemberService members,
-                           ImportService imports, TenantContext tenant) {
+                           ImportService imports, EmailRequestService emails, TenantContext tenant) {
         this.segments = segments;
         this.memberships = memberships;
         this.members = members;
         this.imports = imports;
+        this.emails = emails;
         this.tenant = tenant;
     }
 
@@ -272,5 +278,21 @@ public class SegmentResource {
     @APIResponse(responseCode = "200", description = "Removed")
     public Uni<Envelope<CountResult>> removeAliasByPost(@PathParam("id") long id, UserIds body) {
         return remove(id, body);
+    }
+
+    @POST
+    @Path("{id}/send-email")
+    @Tag(name = "Email")
+    @Operation(summary = "Send an email to the members of a segment",
+            description = "Freezes the segment's members at acceptance and queues the mail in chunks of at most "
+                    + "500 recipients; notification-service sends it. Follow it with the Location header.")
+    @APIResponse(responseCode = "202", description = "Accepted: data = {notificationId, recipients}")
+    @APIResponse(responseCode = "400", description = "subject or body invalid, or the segment has no members "
+            + "(errors name the field)")
+    @APIResponse(responseCode = "404", ref = OpenApiExamples.SEGMENT_NOT_FOUND_REF)
+    public Uni<RestResponse<Envelope<EmailAccepted>>> sendEmail(@PathParam("id") long id, SegmentEmail request) {
+        return emails.sendToSegment(tenant.tenant(), id, request == null ? null : request.subject(),
+                        request == null ? null : request.body())
+                .map(EmailApi::accepted);
     }
 }
