@@ -2,16 +2,14 @@ package io.openaudience.notification.rest;
 
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.rest.Envelope;
+import io.openaudience.common.rest.ZeroBasedPage;
 import io.openaudience.common.security.PublicEndpoint;
-import io.openaudience.common.security.Tenant;
 import io.openaudience.common.security.TenantContext;
 import io.openaudience.notification.Notification;
-import io.openaudience.notification.repository.NotificationQueries;
 import io.openaudience.notification.repository.NotificationQueries.RecipientRow;
 import io.openaudience.notification.repository.NotificationQueries.Totals;
-import io.openaudience.notification.repository.NotificationRepository;
+import io.openaudience.notification.service.NotificationService;
 import io.openaudience.notification.service.UnsubscribeTokens;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.security.Authenticated;
@@ -33,7 +31,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /** Delivery status of accepted email requests, and the unsubscribe link of their mails (`/api/v2/notifications`). */
@@ -42,23 +39,19 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationResource {
 
-    private static final Set<String> STATUSES = Set.of("queued", "sending", "sent", "failed", "skipped");
     private static final int DEFAULT_SIZE = 50;
     private static final int MAX_SIZE = 500;
 
-    private final NotificationRepository notifications;
-    private final NotificationQueries queries;
+    private final NotificationService notifications;
     private final UnsubscribeTokens tokens;
     private final TenantContext tenant;
     private final Template confirmPage;
     private final Template donePage;
 
-    public NotificationResource(NotificationRepository notifications, NotificationQueries queries,
-                                UnsubscribeTokens tokens, TenantContext tenant,
+    public NotificationResource(NotificationService notifications, UnsubscribeTokens tokens, TenantContext tenant,
                                 @Location("unsubscribe/confirm.html") Template confirmPage,
                                 @Location("unsubscribe/done.html") Template donePage) {
         this.notifications = notifications;
-        this.queries = queries;
         this.tokens = tokens;
         this.tenant = tenant;
         this.confirmPage = confirmPage;
@@ -67,48 +60,29 @@ public class NotificationResource {
 
     @GET
     @Path("{id}")
-    @WithSession
     @Operation(summary = "Status and totals (queued, sent, failed, skipped) of one notification")
     public Uni<Envelope<NotificationView>> get(@PathParam("id") String id) {
-        return find(id).chain(n -> queries.totals(n.id).map(t -> Envelope.of(NotificationView.of(n, t))));
+        return notifications.status(tenant.tenant(), id).map(s -> Envelope.of(NotificationView.of(s)));
     }
 
     @GET
     @Path("{id}/recipients")
-    @WithSession
     @Operation(summary = "Per-recipient delivery status and reason, one page at a time in user id order")
     public Uni<Envelope<RecipientsView>> recipients(
             @PathParam("id") String id,
             @Parameter(description = "queued, sending, sent, failed or skipped") @QueryParam("status") String status,
             @Parameter(description = "0-based page") @QueryParam("page") Integer page,
             @Parameter(description = "recipients per page, default 50, max 500") @QueryParam("size") Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? DEFAULT_SIZE : size;
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiException.badRequest("status", "status must be one of queued, sending, sent, failed, skipped");
-        }
-        if (p < 0) {
-            throw ApiException.badRequest("page", "page must be 0 or more");
-        }
-        if (s < 1 || s > MAX_SIZE) {
-            throw ApiException.badRequest("size", "size must be between 1 and " + MAX_SIZE);
-        }
-        return find(id).chain(n -> queries.recipients(n.id, status, p, s))
-                .map(r -> Envelope.of(new RecipientsView(p, s, r.total(), r.recipients())));
+        ZeroBasedPage p = ZeroBasedPage.of(page, size, DEFAULT_SIZE, MAX_SIZE);
+        return notifications.recipients(tenant.tenant(), id, status, p)
+                .map(r -> Envelope.of(new RecipientsView(p.page(), p.size(), r.total(), r.recipients())));
     }
 
     @POST
     @Path("{id}/resume")
-    @WithSession
     @Operation(summary = "Resume a notification that paused after too many failures in a row")
     public Uni<Envelope<NotificationView>> resume(@PathParam("id") String id) {
-        Tenant t = tenant.tenant();
-        return find(id).chain(n -> queries.resume(t, n.id)).chain(resumed -> {
-            if (!resumed) {
-                throw ApiException.conflict("status", "only a paused notification can be resumed");
-            }
-            return notifications.getSession().invoke(session -> session.clear()).chain(() -> get(id));
-        });
+        return notifications.resume(tenant.tenant(), id).map(s -> Envelope.of(NotificationView.of(s)));
     }
 
     /**
@@ -141,8 +115,7 @@ public class NotificationResource {
     @APIResponse(responseCode = "400", description = "The token is missing or invalid (field `token`)")
     public Uni<Envelope<Unsubscribed>> unsubscribe(@QueryParam("token") String token) {
         UnsubscribeTokens.Subject subject = verified(token);
-        return queries.suppress(subject.subscriptionId(), subject.initiativeId(), subject.email())
-                .replaceWith(Envelope.of("unsubscribed", new Unsubscribed(subject.email(), true)));
+        return notifications.unsubscribe(subject).replaceWith(Envelope.of("unsubscribed", new Unsubscribed(subject.email(), true)));
     }
 
     /** The same for a browser (the confirmation page's form): the answer is a page. */
@@ -161,23 +134,14 @@ public class NotificationResource {
                 .orElseThrow(() -> ApiException.badRequest("token", "the unsubscribe token is missing or invalid"));
     }
 
-    private Uni<Notification> find(String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("notification");
-        }
-        return notifications.findForTenant(tenant.tenant(), uuid)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("notification"));
-    }
-
     /** A notification as the API shows it. */
     public record NotificationView(UUID notificationId, String kind, String status, String pausedReason,
                                    long recipients, long queued, long sent, long failed, long skipped,
                                    int chunks, int chunksReceived, OffsetDateTime createdAt,
                                    OffsetDateTime startedAt, OffsetDateTime updatedAt, OffsetDateTime finishedAt) {
-        static NotificationView of(Notification n, Totals t) {
+        static NotificationView of(NotificationService.Status status) {
+            Notification n = status.notification();
+            Totals t = status.totals();
             return new NotificationView(n.id, n.kind, n.status, n.pausedReason, n.recipients, t.queued(), t.sent(),
                     t.failed(), t.skipped(), n.chunks, n.chunksReceived, n.createdAt, n.startedAt, n.updatedAt,
                     n.finishedAt);
