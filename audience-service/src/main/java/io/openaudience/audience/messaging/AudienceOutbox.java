@@ -2,6 +2,7 @@ package io.openaudience.audience.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openaudience.common.messaging.TraceHeaders;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class AudienceOutbox {
 
-    private static final String INSERT = "INSERT INTO audience.outbox (topic, message_key, payload) "
-            + "VALUES (:topic, :key, :payload)";
+    private static final String INSERT = "INSERT INTO audience.outbox (topic, message_key, payload, headers) "
+            + "VALUES (:topic, :key, :payload, :headers)";
 
     private final ObjectMapper json;
 
@@ -23,13 +24,17 @@ public class AudienceOutbox {
         this.json = json;
     }
 
-    /** Writes {@code message} as JSON for {@code topic} with {@code key}; must run inside a transaction. */
+    /**
+     * Writes {@code message} as JSON for {@code topic} with {@code key}, with the current trace context as its record
+     * headers ({@link TraceHeaders}); must run inside a transaction.
+     */
     public Uni<Void> append(String topic, String key, Object message) {
         String payload = toJson(message);
         return Panache.getSession().chain(session -> session.createNativeQuery(INSERT)
                 .setParameter("topic", topic)
                 .setParameter("key", key)
                 .setParameter("payload", payload)
+                .setParameter("headers", TraceHeaders.currentJson())
                 .executeUpdate()).replaceWithVoid();
     }
 
