@@ -2,6 +2,7 @@ package io.openaudience.segments.service;
 
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.outbox.OutboxRelay;
 import io.openaudience.segments.repository.MembershipRepository;
 import io.openaudience.segments.repository.SegmentRepository;
 import io.smallrye.mutiny.Uni;
@@ -11,18 +12,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Objects;
 
-/** Moves members between segments and removes them, each request in one transaction. */
+/**
+ * Moves members between segments and removes them, each request in one transaction with the
+ * {@code segment.membership.changed} events it causes.
+ */
 @ApplicationScoped
 public class MembershipService {
 
     private final Pool pool;
     private final SegmentRepository segments;
     private final MembershipRepository memberships;
+    private final SegmentEvents events;
+    private final OutboxRelay relay;
 
-    public MembershipService(Pool pool, SegmentRepository segments, MembershipRepository memberships) {
+    public MembershipService(Pool pool, SegmentRepository segments, MembershipRepository memberships,
+                             SegmentEvents events, OutboxRelay relay) {
         this.pool = pool;
         this.segments = segments;
         this.memberships = memberships;
+        this.events = events;
+        this.relay = relay;
     }
 
     /**
@@ -42,8 +51,11 @@ public class MembershipService {
             }
             return memberships.unlink(tx, tenant, from, ids).chain(left -> left.isEmpty()
                     ? Uni.createFrom().item(0L)
-                    : memberships.link(tx, tenant, to, left.toArray(Long[]::new)).replaceWith((long) left.size()));
-        }));
+                    : memberships.link(tx, tenant, to, left.toArray(Long[]::new))
+                    .call(linked -> events.membershipChanged(tx, tenant, from, 0, left.size(), "move"))
+                    .call(linked -> events.membershipChanged(tx, tenant, to, linked.size(), 0, "move"))
+                    .replaceWith((long) left.size()));
+        })).invoke(relay::kick);
     }
 
     /** Removes the listed members from the segment (members stay); returns how many memberships were removed. */
@@ -53,8 +65,10 @@ public class MembershipService {
             if (found.isEmpty()) {
                 throw ApiException.notFound("segment");
             }
-            return memberships.unlink(tx, tenant, segmentId, ids).map(removed -> (long) removed.size());
-        }));
+            return memberships.unlink(tx, tenant, segmentId, ids)
+                    .call(removed -> events.membershipChanged(tx, tenant, segmentId, 0, removed.size(), "remove"))
+                    .map(removed -> (long) removed.size());
+        })).invoke(relay::kick);
     }
 
     private static Long[] checkedIds(List<Long> users) {
