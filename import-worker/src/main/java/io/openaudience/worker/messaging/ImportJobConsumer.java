@@ -9,6 +9,7 @@ import io.openaudience.common.messaging.Topics;
 import io.openaudience.worker.service.AudienceJobs;
 import io.openaudience.worker.service.JobDispatcher;
 import io.openaudience.worker.service.SegmentImportJobs;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -43,6 +44,9 @@ public class ImportJobConsumer {
         this.json = json;
     }
 
+    // A span of its own, child of the record's (whose headers carry the producer's trace): the job's work and logs
+    // join the trace of the request that queued it.
+    @WithSpan("import-jobs process")
     @Incoming(Topics.IMPORT_JOBS_CHANNEL)
     @Blocking(value = "import-jobs", ordered = false)
     public void consume(String payload) throws InterruptedException, SQLException {
