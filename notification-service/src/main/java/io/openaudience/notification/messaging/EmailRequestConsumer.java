@@ -5,6 +5,7 @@ import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.notification.repository.LedgerRepository;
 import io.openaudience.notification.service.Dispatcher;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -37,6 +38,9 @@ public class EmailRequestConsumer {
         this.json = json;
     }
 
+    // A span of its own, child of the record's (whose headers carry the producer's trace): the job's work and logs
+    // join the trace of the request that queued it.
+    @WithSpan("email-requests process")
     @Incoming(Topics.EMAIL_REQUESTS_CHANNEL)
     public Uni<Void> consume(String payload) {
         EmailRequestMessage message;
