@@ -158,7 +158,8 @@ class TraceAndEventsTest {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : text.split("\n")) {
             if (line.startsWith(name + "{") && List.of(labels).stream().allMatch(line::contains)) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                // "name{labels} value", maybe followed by " # {exemplar} value timestamp".
+                return Double.parseDouble(line.split(" # ")[0].trim().split(" ")[1]);
             }
         }
         return 0;

@@ -1,6 +1,7 @@
 package io.openaudience.segments.repository;
 
 import io.openaudience.common.messaging.EmailRequestMessage;
+import io.openaudience.common.messaging.TraceHeaders;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.segments.EmailKind;
 import io.smallrye.mutiny.Uni;
@@ -48,12 +49,12 @@ public class EmailRequestRepository {
                                 ORDER BY rn) AS recipients
                 FROM r GROUP BY rn / $9::bigint
             ), ins AS (
-                INSERT INTO segments.outbox (topic, message_key, payload)
+                INSERT INTO segments.outbox (topic, message_key, payload, headers)
                 SELECT $7::text, $1::text, json_build_object(
                            'notificationId', $1::text, 'subscriptionId', $2::bigint, 'initiativeId', $3::text,
                            'kind', $4::text, 'subject', $5::text, 'body', $6::text,
                            'chunk', c.chunk, 'chunks', (t.n + $9::bigint - 1) / $9::bigint,
-                           'totalRecipients', t.n, 'recipients', c.recipients)::text
+                           'totalRecipients', t.n, 'recipients', c.recipients)::text, $10::text
                 FROM c CROSS JOIN t ORDER BY c.chunk
                 RETURNING 1
             )
@@ -95,7 +96,7 @@ public class EmailRequestRepository {
 
     /**
      * Freezes the recipients of a request into outbox chunks on {@code topic} (`email-requests`), keyed by the
-     * notification id.
+     * notification id, each with the trace context of the request as its record headers ({@link TraceHeaders}).
      * {@code source} is the segment id for {@link EmailKind#SEGMENT}, the member ids otherwise.
      */
     public Uni<Frozen> freeze(SqlClient client, String topic, UUID notificationId, Tenant tenant, EmailKind kind,
@@ -107,7 +108,8 @@ public class EmailRequestRepository {
         };
         Tuple params = Tuple.tuple().addValue(notificationId.toString()).addValue(tenant.subscriptionId())
                 .addValue(tenant.initiativeId()).addValue(kind.wire()).addValue(subject).addValue(body)
-                .addValue(topic).addValue(source).addValue((long) EmailRequestMessage.MAX_RECIPIENTS);
+                .addValue(topic).addValue(source).addValue((long) EmailRequestMessage.MAX_RECIPIENTS)
+                .addValue(TraceHeaders.currentJson());
         return client.preparedQuery(FREEZE.formatted(from)).execute(params)
                 .map(rows -> {
                     Row row = rows.iterator().next();

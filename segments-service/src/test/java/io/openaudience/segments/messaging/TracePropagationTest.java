@@ -1,6 +1,7 @@
 package io.openaudience.segments.messaging;
 
 import io.openaudience.common.messaging.Topics;
+import io.openaudience.segments.EmailFixtures;
 import io.openaudience.segments.ImportFixtures;
 import io.openaudience.segments.TestSpans;
 import io.openaudience.testsupport.KafkaRecords;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -26,9 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One trace from the HTTP request through the outbox into the Kafka record: the request's server span continues the
- * caller's traceparent, the outbox row stores that trace, the relay's publish span is its child, and the record's
- * traceparent names the publish span, which the consumer (import-worker, its TracePropagationTest) continues.
+ * One trace from the HTTP request (an import, a send) through the outbox into the Kafka record: the request's server
+ * span continues the caller's traceparent, the outbox row stores that trace, the relay's publish span is its child,
+ * and the record's traceparent names the publish span, which the consumers continue (import-worker's
+ * TraceAndEventsTest, notification-service's AudienceEventsTest).
  */
 @QuarkusTest
 class TracePropagationTest {
@@ -67,6 +70,29 @@ class TracePropagationTest {
                 .filter(s -> s.getTraceId().equals(traceId)).map(SpanData::getSpanId).toList();
         assertTrue(spanIdsOfTrace.contains(publish.getParentSpanId()),
                 "the publish span's parent is a span of the request: " + publish.getParentSpanId());
+    }
+
+    @Test
+    void sendRequestsChunksCarryTheRequestsTrace() throws Exception {
+        String traceId = hex(16);
+        long sub = EmailFixtures.freshSubscription();
+        long segment = EmailFixtures.segment(sub, "DEE", "Traced");
+        EmailFixtures.link(segment, sub, "DEE", EmailFixtures.member(sub, "t@example.com", "T", "active"));
+        UUID id = UUID.fromString(EmailFixtures.as(sub, "DEE")
+                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
+                .body(Map.of("subject", "Traced", "body", "<p>Hi</p>"))
+                .post("/api/v2/segments/{id}/send-email", segment)
+                .then().statusCode(202).extract().path("data.notificationId"));
+
+        ConsumerRecord<String, String> record = KafkaRecords.first(Topics.EMAIL_REQUESTS, id.toString(),
+                Duration.ofSeconds(60));
+        Header header = record.headers().lastHeader("traceparent");
+        assertNotNull(header, "the chunk carries a traceparent");
+        String[] parts = new String(header.value(), StandardCharsets.UTF_8).split("-");
+        assertEquals(traceId, parts[1], "notification-service continues the send request's trace");
+        SpanData publish = TestSpans.await(spans, Duration.ofSeconds(20), "the chunk's publish span",
+                TestSpans.in(traceId, SpanKind.PRODUCER, Topics.EMAIL_REQUESTS + " publish"));
+        assertEquals(parts[2], publish.getSpanId());
     }
 
     private static String hex(int bytes) {
