@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * up as a CDI span exporter beside the OTLP one (README, "Observability").
  */
 @ApplicationScoped
+// Nothing injects it (the SDK looks span exporters up programmatically), so it must be kept from bean removal.
+@Unremovable
 public class SpanFileExporter implements SpanExporter {
 
     private static final Logger CONSOLE = Logger.getLogger("io.openaudience.traces");
