@@ -6,7 +6,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.quarkus.arc.Unremovable;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -29,8 +29,10 @@ import java.util.Optional;
  * category {@code io.openaudience.traces} when the value is {@code console}; unset, it does nothing. Quarkus picks it
  * up as a CDI span exporter beside the OTLP one (README, "Observability").
  */
-@ApplicationScoped
-// Nothing injects it (the SDK looks span exporters up programmatically), so it must be kept from bean removal.
+// Nothing injects it (the SDK looks span exporters up programmatically), so it must be kept from bean removal; a
+// singleton, not a client proxy, so it is created at that lookup on the main thread, not later on the span
+// processor's thread, where no configuration is available to its injected settings.
+@Singleton
 @Unremovable
 public class SpanFileExporter implements SpanExporter {
 
