@@ -3,6 +3,7 @@ package io.openaudience.outbox;
 import io.openaudience.outbox.OutboxRepository.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -42,6 +42,7 @@ public class OutboxRelay {
 
     private final OutboxRepository outbox;
     private final OutboxConfig config;
+    private final OutboxTracing tracing;
     private final String bootstrapServers;
     private final Counter publishedCount;
     private final Counter failedCount;
@@ -52,9 +53,10 @@ public class OutboxRelay {
 
     public OutboxRelay(OutboxRepository outbox, OutboxConfig config,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                       MeterRegistry registry) {
+                       MeterRegistry registry, OutboxTracing tracing) {
         this.outbox = outbox;
         this.config = config;
+        this.tracing = tracing;
         this.bootstrapServers = bootstrapServers;
         this.publishedCount = registry.counter("outbox.relay.published");
         this.failedCount = registry.counter("outbox.relay.failed");
@@ -166,8 +168,10 @@ public class OutboxRelay {
 
     private CompletableFuture<Void> send(OutboxRow row) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Span span = tracing.start(row);
+        done.whenComplete((ignored, error) -> tracing.end(span, error));
         try {
-            producer().send(new ProducerRecord<>(row.topic(), row.key(), row.payload()), (metadata, error) -> {
+            producer().send(tracing.record(row, span), (metadata, error) -> {
                 if (error == null) {
                     done.complete(null);
                 } else {

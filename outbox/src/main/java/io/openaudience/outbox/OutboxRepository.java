@@ -1,5 +1,6 @@
 package io.openaudience.outbox;
 
+import io.openaudience.common.messaging.TraceHeaders;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -9,13 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * The transactional outbox: writers append a row in their own transaction; the relay claims due rows, publishes
  * them and marks them. The table is service-wide, not tenant data, so these queries do not filter on a tenant.
- * Each service has its own table (columns as segments-service's {@code V10}/{@code V11} migrations), named by
- * {@code outbox.table}; the name is configuration, never input, and is checked to be a plain qualified name.
+ * Each service has its own table (columns as segments-service's {@code V10}/{@code V11}/{@code V70} migrations),
+ * named by {@code outbox.table}; the name is configuration, never input, and is checked to be a plain qualified name.
  */
 @ApplicationScoped
 public class OutboxRepository {
@@ -42,14 +44,17 @@ public class OutboxRepository {
             )
             UPDATE %1$s o SET next_attempt_at = now() + make_interval(secs => $2)
             FROM ready r WHERE o.id = r.id
-            RETURNING o.id, o.topic, o.message_key, o.payload, o.attempts
+            RETURNING o.id, o.topic, o.message_key, o.payload, o.attempts, o.headers
             """;
-    private static final String INSERT = "INSERT INTO %1$s (topic, message_key, payload) VALUES ($1, $2, $3)";
+    private static final String INSERT = "INSERT INTO %1$s (topic, message_key, payload, headers) "
+            + "VALUES ($1, $2, $3, $4)";
     private static final String PUBLISHED = "UPDATE %1$s SET published_at = now(), last_error = NULL "
             + "WHERE id = ANY($1) AND published_at IS NULL";
     private static final String FAILED = "UPDATE %1$s SET attempts = attempts + 1, last_error = $2, "
             + "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1";
     private static final String RELEASE = "UPDATE %1$s SET next_attempt_at = now() WHERE id = ANY($1)";
+    private static final String BACKLOG = "SELECT count(*), coalesce((extract(epoch FROM now() - min(created_at)) "
+            + "* 1000)::bigint, 0) FROM %1$s WHERE published_at IS NULL";
 
     private final Pool pool;
     private final String claim;
@@ -57,6 +62,7 @@ public class OutboxRepository {
     private final String published;
     private final String failed;
     private final String release;
+    private final String backlog;
 
     public OutboxRepository(Pool pool, OutboxConfig config) {
         this.pool = pool;
@@ -66,6 +72,7 @@ public class OutboxRepository {
         this.published = PUBLISHED.formatted(table);
         this.failed = FAILED.formatted(table);
         this.release = RELEASE.formatted(table);
+        this.backlog = BACKLOG.formatted(table);
     }
 
     /** The configured table name, checked to be a plain schema-qualified name (it is pasted into statements). */
@@ -76,10 +83,18 @@ public class OutboxRepository {
         return table;
     }
 
-    /** Appends a message in the caller's transaction; it is published only if that transaction commits. */
+    /**
+     * Appends a message in the caller's transaction; it is published only if that transaction commits, with the
+     * trace context current now as its record headers ({@link TraceHeaders}), so its consumer continues this trace.
+     */
     public Uni<Void> append(SqlClient client, String topic, String key, String payload) {
+        return append(client, topic, key, payload, Map.of());
+    }
+
+    /** Like {@link #append(SqlClient, String, String, String)}, with further record headers (e.g. a content type). */
+    public Uni<Void> append(SqlClient client, String topic, String key, String payload, Map<String, String> headers) {
         return client.preparedQuery(insert)
-                .execute(Tuple.of(topic, key, payload))
+                .execute(Tuple.of(topic, key, payload, TraceHeaders.currentJson(headers)))
                 .replaceWithVoid();
     }
 
@@ -90,7 +105,8 @@ public class OutboxRepository {
                 .map(rows -> {
                     List<OutboxRow> list = new ArrayList<>();
                     rows.forEach(r -> list.add(new OutboxRow(r.getLong("id"), r.getString("topic"),
-                            r.getString("message_key"), r.getString("payload"), r.getInteger("attempts"))));
+                            r.getString("message_key"), r.getString("payload"), r.getInteger("attempts"),
+                            TraceHeaders.parse(r.getString("headers")))));
                     list.sort((a, b) -> Long.compare(a.id(), b.id()));
                     return list;
                 }));
@@ -122,7 +138,20 @@ public class OutboxRepository {
                 .replaceWithVoid();
     }
 
-    /** A claimed outbox row. */
-    public record OutboxRow(long id, String topic, String key, String payload, int attempts) {
+    /** How many rows wait to be published, and how long the oldest has waited (the operators' gauges). */
+    public Uni<Backlog> backlog() {
+        return pool.query(backlog).execute().map(rows -> {
+            var row = rows.iterator().next();
+            return new Backlog(row.getLong(0), row.getLong(1));
+        });
+    }
+
+    /** Unpublished rows and the age of the oldest (0 when there is none). */
+    public record Backlog(long rows, long oldestAgeMillis) {
+    }
+
+    /** A claimed outbox row; {@code headers} are the record headers to publish it with (its trace context). */
+    public record OutboxRow(long id, String topic, String key, String payload, int attempts,
+                            Map<String, String> headers) {
     }
 }

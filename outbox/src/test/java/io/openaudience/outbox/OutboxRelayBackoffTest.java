@@ -49,7 +49,8 @@ class OutboxRelayBackoffTest {
             }
         };
         OutboxRelay relay = new OutboxRelay(null, config, "127.0.0.1:1",
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                new OutboxTracing(io.opentelemetry.api.OpenTelemetry.noop().getTracer("test")));
         assertEquals(Duration.ofSeconds(1), relay.backoff(1));
         assertEquals(Duration.ofSeconds(2), relay.backoff(2));
         assertEquals(Duration.ofSeconds(32), relay.backoff(6));

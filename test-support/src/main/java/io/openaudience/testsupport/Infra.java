@@ -96,6 +96,11 @@ public final class Infra {
         return producer().send(new ProducerRecord<>(topic, key, value)).get();
     }
 
+    /** Publishes one record as given (e.g. with the trace headers a relay would set) and waits for the broker. */
+    public static RecordMetadata publish(ProducerRecord<String, String> record) throws Exception {
+        return producer().send(record).get();
+    }
+
     private static synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
             Properties p = new Properties();

@@ -21,7 +21,10 @@ public class AudienceOutbox {
         this.outbox = outbox;
     }
 
-    /** Writes {@code message} as JSON for {@code topic} with {@code key}; must run inside a transaction. */
+    /**
+     * Writes {@code message} as JSON for {@code topic} with {@code key}, with the current trace context as its record
+     * headers ({@link io.openaudience.common.messaging.TraceHeaders}); must run inside a transaction.
+     */
     public Uni<Void> append(String topic, String key, Object message) {
         return outbox.append(topic, key, toJson(message));
     }

@@ -10,6 +10,7 @@ import io.openaudience.worker.service.AudienceJobs;
 import io.openaudience.worker.service.DeadLetters;
 import io.openaudience.worker.service.JobDispatcher;
 import io.openaudience.worker.service.SegmentImportJobs;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +45,9 @@ public class ImportJobConsumer {
         this.deadLetters = deadLetters;
     }
 
+    // A span of its own, child of the record's (whose headers carry the producer's trace): the job's work and logs
+    // join the trace of the request that queued it.
+    @WithSpan("import-jobs process")
     @Incoming(Topics.IMPORT_JOBS_CHANNEL)
     @Blocking(value = "import-jobs", ordered = false)
     public void consume(ConsumerRecord<String, String> record) throws InterruptedException, SQLException {

@@ -7,6 +7,7 @@ import io.openaudience.common.messaging.Topics;
 import io.openaudience.worker.service.AudienceJobs;
 import io.openaudience.worker.service.DeadLetters;
 import io.openaudience.worker.service.JobDispatcher;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +39,9 @@ public class RefreshTotalUsersConsumer {
         this.deadLetters = deadLetters;
     }
 
+    // A span of its own, child of the record's (whose headers carry the producer's trace): the job's work and logs
+    // join the trace of the request that queued it.
+    @WithSpan("refresh-total-users process")
     @Incoming(Topics.REFRESH_TOTAL_USERS_CHANNEL)
     @Blocking(value = "refresh-total-users", ordered = false)
     public void consume(ConsumerRecord<String, String> record) throws SQLException {

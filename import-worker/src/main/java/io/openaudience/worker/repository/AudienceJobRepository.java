@@ -215,6 +215,10 @@ public class AudienceJobRepository {
                     }
                     endGroup(c, job, "completed", failed);
                 }
+                WorkerEvents.audienceJobFinished(c, job);
+                if (job.changesGroup()) {
+                    WorkerEvents.groupRefreshed(c, job, null, null);
+                }
                 return null;
             });
         }
@@ -230,6 +234,10 @@ public class AudienceJobRepository {
                 long failed = TABLE.fail(c, job.id(), job.owner(), reason);
                 if (failed >= 0 && job.endsGroup()) {
                     endGroup(c, job, "failed", failed);
+                }
+                // A recount that failed reports nothing: it changed nothing, and its group keeps its last count.
+                if (failed >= 0 && !ClaimedAudienceJob.GROUP_REFRESH.equals(job.type())) {
+                    WorkerEvents.audienceJobFinished(c, job);
                 }
                 return null;
             });
@@ -252,18 +260,28 @@ public class AudienceJobRepository {
      * nothing changes if the group is gone or the job is not ours any more.
      */
     public Recount refresh(ClaimedAudienceJob job) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REFRESH)) {
-            ps.setString(1, job.groupId());
-            bindGroup(ps, 2, job);
-            ps.setString(5, job.id());
-            ps.setString(6, job.owner());
-            bindGroup(ps, 7, job);
-            ps.setString(10, job.id());
-            ps.setString(11, job.owner());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Recount(rs.getLong(1), rs.getLong(2) > 0, rs.getLong(3));
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return Sql.inTransaction(c, () -> {
+                Recount recount;
+                try (PreparedStatement ps = c.prepareStatement(REFRESH)) {
+                    ps.setString(1, job.groupId());
+                    bindGroup(ps, 2, job);
+                    ps.setString(5, job.id());
+                    ps.setString(6, job.owner());
+                    bindGroup(ps, 7, job);
+                    ps.setString(10, job.id());
+                    ps.setString(11, job.owner());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        recount = new Recount(rs.getLong(1), rs.getLong(2) > 0, rs.getLong(3));
+                    }
+                }
+                // The group.refreshed event commits with the count; a burst of coalesced refreshes is one event.
+                if (recount.groupFound()) {
+                    WorkerEvents.groupRefreshed(c, job, null, null);
+                }
+                return recount;
+            });
         }
     }
 

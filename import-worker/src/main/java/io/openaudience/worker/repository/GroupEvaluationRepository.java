@@ -152,6 +152,11 @@ public class GroupEvaluationRepository {
                     ps.setString(5, job.companyId());
                     ps.setString(6, job.applicationId());
                 });
+                // Its events commit with the evaluation: the group's new count, and the end of an evaluate job.
+                WorkerEvents.groupRefreshed(c, job, added, removed);
+                if (ClaimedAudienceJob.GROUP_EVALUATE.equals(job.type())) {
+                    WorkerEvents.audienceJobFinished(c, job);
+                }
                 LOG.debugf("group %s evaluated: %d members (+%d, -%d); select %d ms, write %d ms", job.groupId(),
                         members, added, removed, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
                 return new Evaluation(members, added, removed, served);

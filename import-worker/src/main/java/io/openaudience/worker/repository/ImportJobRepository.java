@@ -91,17 +91,32 @@ public class ImportJobRepository {
         }
     }
 
-    /** Ends the job: {@code completed}, or {@code completed_with_errors} if any row was rejected; total = rows read. */
+    /**
+     * Ends the job: {@code completed}, or {@code completed_with_errors} if any row was rejected; total = rows read.
+     * Its {@code import.finished} event (and the segment's membership change) commit with it.
+     */
     public void complete(ClaimedJob job) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            TABLE.complete(c, job.id(), job.owner());
+            Sql.inTransaction(c, () -> {
+                TABLE.complete(c, job.id(), job.owner());
+                WorkerEvents.segmentJobFinished(c, job);
+                return null;
+            });
         }
     }
 
-    /** Ends the job as failed with the reason; rows committed by earlier batches stay (and stay counted). */
+    /**
+     * Ends the job as failed with the reason; rows committed by earlier batches stay (and stay counted). Its
+     * {@code import.finished} event commits with it; nothing is written if the job was not this owner's any more.
+     */
     public void fail(ClaimedJob job, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            TABLE.fail(c, job.id(), job.owner(), reason);
+            Sql.inTransaction(c, () -> {
+                if (TABLE.fail(c, job.id(), job.owner(), reason) >= 0) {
+                    WorkerEvents.segmentJobFinished(c, job);
+                }
+                return null;
+            });
         }
     }
 

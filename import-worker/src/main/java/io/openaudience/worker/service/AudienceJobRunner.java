@@ -70,10 +70,11 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
     private final UrlFetcher fetcher;
     private final AttributeCipher cipher;
     private final ObjectMapper json;
+    private final WorkerMetrics metrics;
 
     public AudienceJobRunner(DataSource dataSource, AudienceJobRepository jobs, GroupEvaluationRepository evaluations,
                              WorkerConfig config, JobLifeCycle lifeCycle, UrlFetcher fetcher, AttributeCipher cipher,
-                             ObjectMapper json) {
+                             ObjectMapper json, WorkerMetrics metrics) {
         this.dataSource = dataSource;
         this.jobs = jobs;
         this.evaluations = evaluations;
@@ -82,6 +83,7 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
         this.fetcher = fetcher;
         this.cipher = cipher;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /** Runs the job to its end. */
@@ -134,7 +136,9 @@ public class AudienceJobRunner implements JobLifeCycle.Steps<ClaimedAudienceJob>
                 @Override
                 public long write(Connection c, long start, List<PersonRow> rows, BatchOrder order)
                         throws SQLException, IOException {
-                    return writer.write(c, start, rows, order);
+                    long written = writer.write(c, start, rows, order);
+                    metrics.rows("audience", written, rows.stream().filter(r -> r.error() != null).count());
+                    return written;
                 }
 
                 @Override

@@ -35,13 +35,15 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
     private final ImportJobRepository jobs;
     private final WorkerConfig config;
     private final JobLifeCycle lifeCycle;
+    private final WorkerMetrics metrics;
 
     public ImportJobRunner(DataSource dataSource, ImportJobRepository jobs, WorkerConfig config,
-                           JobLifeCycle lifeCycle) {
+                           JobLifeCycle lifeCycle, WorkerMetrics metrics) {
         this.dataSource = dataSource;
         this.jobs = jobs;
         this.config = config;
         this.lifeCycle = lifeCycle;
+        this.metrics = metrics;
     }
 
     /** Runs the job to its end. */
@@ -66,7 +68,7 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
         boolean finished;
         try (RowSource<ImportRow> source = open(job);
              BatchPipeline<ImportRow> pipeline = new BatchPipeline<>(dataSource,
-                     (c, start, rows, order) -> writer.write(c, job, start, rows, order).rows(), job.id(),
+                     (c, start, rows, order) -> committed(writer.write(c, job, start, rows, order)), job.id(),
                      job.processed(), config.writers(), config.lease())) {
             finished = BatchLoop.run(source, pipeline, job.processed(), maxBatches, config.batchSize(),
                     config.progressInterval(), RowValidator::validate);
@@ -76,6 +78,11 @@ public class ImportJobRunner implements JobLifeCycle.Steps<ClaimedJob> {
             purge(job.id());
         }
         return finished;
+    }
+
+    private long committed(BatchWriter.BatchResult batch) {
+        metrics.rows("segments", batch.rows(), batch.failed());
+        return batch.rows();
     }
 
     @Override

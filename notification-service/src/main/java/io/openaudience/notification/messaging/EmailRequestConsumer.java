@@ -8,6 +8,7 @@ import io.openaudience.notification.repository.DeadLetterRepository.DeadLetter;
 import io.openaudience.notification.repository.LedgerRepository;
 import io.openaudience.notification.service.DeadLetters;
 import io.openaudience.notification.service.Dispatcher;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.pgclient.PgException;
@@ -51,6 +52,9 @@ public class EmailRequestConsumer {
         this.json = json;
     }
 
+    // A span of its own, child of the record's (whose headers carry the producer's trace): the job's work and logs
+    // join the trace of the request that queued it.
+    @WithSpan("email-requests process")
     @Incoming(Topics.EMAIL_REQUESTS_CHANNEL)
     public Uni<Void> consume(Message<String> record) {
         return handle(record.getPayload(), key(record)).chain(() -> Uni.createFrom().completionStage(record.ack()));

@@ -1,6 +1,10 @@
 package io.openaudience.notification.repository;
 
+import io.openaudience.common.messaging.AudienceEvent;
 import io.openaudience.common.messaging.EmailRequestMessage;
+import io.openaudience.common.messaging.Topics;
+import io.openaudience.outbox.OutboxRelay;
+import io.openaudience.outbox.OutboxRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -135,11 +140,19 @@ public class LedgerRepository {
             UPDATE notification.recipient SET status = 'queued', lease_until = NULL, updated_at = now()
             WHERE status = 'sending' AND lease_until < now()""";
 
+    /* With what the notification.finished event reports: the final count of each outcome. */
     private static final String COMPLETE = """
             UPDATE notification.notification n SET status = 'completed', finished_at = now(), updated_at = now()
             WHERE n.status = 'sending' AND n.chunks_received >= n.chunks
               AND NOT EXISTS (SELECT 1 FROM notification.recipient r WHERE r.notification_id = n.id
-                              AND r.status IN ('queued', 'sending'))""";
+                              AND r.status IN ('queued', 'sending'))
+            RETURNING n.id, n.subscription_id, n.initiative_id, n.kind, n.recipients, n.started_at, n.finished_at,
+                (SELECT count(*) FROM notification.recipient r WHERE r.notification_id = n.id
+                 AND r.status = 'sent') AS sent,
+                (SELECT count(*) FROM notification.recipient r WHERE r.notification_id = n.id
+                 AND r.status = 'failed') AS failed,
+                (SELECT count(*) FROM notification.recipient r WHERE r.notification_id = n.id
+                 AND r.status = 'skipped') AS skipped""";
 
     /*
      * Retention, in batches: first the ledger rows of notifications no longer sending and untouched for the
@@ -166,9 +179,13 @@ public class LedgerRepository {
                 WHERE created_at < now() - $1::bigint * interval '1 millisecond' ORDER BY created_at LIMIT $2)""";
 
     private final Pool pool;
+    private final OutboxRepository outbox;
+    private final OutboxRelay relay;
 
-    public LedgerRepository(Pool pool) {
+    public LedgerRepository(Pool pool, OutboxRepository outbox, OutboxRelay relay) {
         this.pool = pool;
+        this.outbox = outbox;
+        this.relay = relay;
     }
 
     /**
@@ -273,9 +290,39 @@ public class LedgerRepository {
         return pool.query(EXPIRE_LEASES).execute().map(rows -> rows.rowCount());
     }
 
-    /** Notifications whose every chunk is in and every recipient is final become completed; returns how many. */
+    /**
+     * Notifications whose every chunk is in and every recipient is final become completed, each with its
+     * {@code notification.finished} event in the same transaction; returns how many.
+     */
     public Uni<Integer> completeFinished() {
-        return pool.query(COMPLETE).execute().map(rows -> rows.rowCount());
+        return pool.withTransaction(c -> c.query(COMPLETE).execute().call(rows -> {
+            List<Uni<Void>> events = new ArrayList<>();
+            for (Row r : rows) {
+                AudienceEvent event = finished(r);
+                events.add(outbox.append(c, Topics.AUDIENCE_EVENTS, event.key(), event.toJson(),
+                        AudienceEvent.RECORD_HEADERS));
+            }
+            return events.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(events).andFailFast();
+        }).map(rows -> rows.rowCount())).invoke(completed -> {
+            if (completed > 0) {
+                relay.kick();
+            }
+        });
+    }
+
+    private static AudienceEvent finished(Row r) {
+        UUID id = r.getUUID("id");
+        return AudienceEvent.of(AudienceEvent.SOURCE_NOTIFICATIONS, AudienceEvent.NOTIFICATION_FINISHED,
+                "notifications/" + id, AudienceEvent.data("subscriptionId", r.getLong("subscription_id"),
+                        "initiativeId", r.getString("initiative_id"), "notificationId", id.toString(),
+                        "kind", r.getString("kind"), "status", "completed", "recipients", r.getLong("recipients"),
+                        "sent", r.getLong("sent"), "failed", r.getLong("failed"), "skipped", r.getLong("skipped"),
+                        "startedAt", instant(r.getOffsetDateTime("started_at")),
+                        "finishedAt", instant(r.getOffsetDateTime("finished_at"))));
+    }
+
+    private static String instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
     }
 
     /** Deletes up to {@code batch} rows past retention (ledger rows first, then notifications, then dead letters). */

@@ -1,5 +1,7 @@
 package io.openaudience.notification.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openaudience.notification.client.SmtpClient;
 import io.openaudience.notification.config.NotificationConfig;
 import io.openaudience.notification.repository.LedgerRepository;
@@ -41,12 +43,16 @@ public class Dispatcher {
     private final MailComposer composer;
     private final RateLimiter rateLimiter;
     private final NotificationConfig config;
+    private final Counter sent;
+    private final Counter failed;
+    private final Counter deferred;
+    private final Counter skipped;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long smtpRetryAt;
     private volatile long smtpBackoffMillis;
 
     public Dispatcher(LedgerRepository ledger, SmtpClient mailer, MailComposer composer, RateLimiter rateLimiter,
-                      NotificationConfig config) {
+                      NotificationConfig config, MeterRegistry registry) {
         if (config.sendTimeout().multipliedBy(2).compareTo(config.lease()) >= 0) {
             throw new IllegalStateException("notification-service.send-timeout (" + config.sendTimeout()
                     + ") must be shorter than half of notification-service.lease (" + config.lease() + ")");
@@ -56,6 +62,16 @@ public class Dispatcher {
         this.composer = composer;
         this.rateLimiter = rateLimiter;
         this.config = config;
+        // notification_mails_total{outcome}: what each attempt ended in (deferred = a transient failure, retried).
+        this.sent = mails(registry, "sent");
+        this.failed = mails(registry, "failed");
+        this.deferred = mails(registry, "deferred");
+        this.skipped = mails(registry, "skipped");
+    }
+
+    private static Counter mails(MeterRegistry registry, String outcome) {
+        return Counter.builder("notification.mails").tag("outcome", outcome)
+                .description("mail attempts by outcome").register(registry);
     }
 
     @Scheduled(every = "${notification-service.poll-interval:1s}", delayed = "1s",
@@ -129,17 +145,18 @@ public class Dispatcher {
 
     private Uni<Void> attempt(ClaimedRecipient r, MailContent content, Round round) {
         if (r.suppressed()) {
-            return ledger.markSkipped(r, "unsubscribed");
+            return ledger.markSkipped(r, "unsubscribed").invoke(() -> skipped.increment());
         }
         if (!validAddress(r.email())) {
-            return ledger.markFailed(r, "invalid address", config.pauseAfter());
+            return ledger.markFailed(r, "invalid address", config.pauseAfter()).invoke(() -> failed.increment());
         }
         MailMessage mail;
         try {
             mail = composer.compose(content, r);
         } catch (RuntimeException e) {
             // Final: the same template fails the same way on every attempt.
-            return ledger.markFailed(r, "template cannot be rendered: " + e.getMessage(), config.pauseAfter());
+            return ledger.markFailed(r, "template cannot be rendered: " + e.getMessage(), config.pauseAfter())
+                    .invoke(() -> failed.increment());
         }
         return rateLimiter.acquire().chain(() -> {
             long now = System.currentTimeMillis();
@@ -151,7 +168,7 @@ public class Dispatcher {
                     .onItemOrFailure().transformToUni((ok, failure) -> {
                         if (failure == null) {
                             smtpBackoffMillis = 0;
-                            return sent(r, round);
+                            return sent(r, round).invoke(() -> sent.increment());
                         }
                         return failed(r, failure, round.smtpTrouble());
                     });
@@ -173,7 +190,7 @@ public class Dispatcher {
     private Uni<Void> failed(ClaimedRecipient r, Throwable failure, AtomicBoolean smtpTrouble) {
         String reason = reason(failure);
         if (failure instanceof SMTPException smtp && smtp.isPermanent()) {
-            return ledger.markFailed(r, reason, config.pauseAfter());
+            return ledger.markFailed(r, reason, config.pauseAfter()).invoke(() -> failed.increment());
         }
         if (smtpTrouble.compareAndSet(false, true)) {
             // Once per round: the sends in flight with this one fail together and are one outage, not sixteen.
@@ -181,9 +198,9 @@ public class Dispatcher {
         }
         if (r.attempts() + 1 >= config.maxAttempts()) {
             return ledger.markFailed(r, "gave up after " + (r.attempts() + 1) + " attempts: " + reason,
-                    config.pauseAfter());
+                    config.pauseAfter()).invoke(() -> failed.increment());
         }
-        return ledger.retryLater(r, reason, retryDelay(r.attempts()));
+        return ledger.retryLater(r, reason, retryDelay(r.attempts())).invoke(() -> deferred.increment());
     }
 
     private void backOffSmtp() {

@@ -4,6 +4,7 @@ import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.EmailRequestMessage.Json;
+import io.openaudience.common.messaging.TraceHeaders;
 import io.openaudience.common.security.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -53,7 +54,7 @@ public class EmailRequestRepository {
                                 ORDER BY rn) AS recipients
                 FROM r GROUP BY rn / $9::bigint
             ), ins AS (
-                INSERT INTO segments.outbox (topic, message_key, payload)
+                INSERT INTO segments.outbox (topic, message_key, payload, headers)
                 SELECT $7::text, $1::text, """ + Json.sqlObject(
                     Json.NOTIFICATION_ID, "$1::text", Json.SUBSCRIPTION_ID, "$2::bigint",
                     Json.INITIATIVE_ID, "$3::text", Json.KIND, "$4::text",
@@ -61,7 +62,7 @@ public class EmailRequestRepository {
                     Json.BODY, "CASE WHEN c.chunk = " + EmailRequestMessage.CONTENT_CHUNK + " THEN $6::text END",
                     Json.CHUNK, "c.chunk", Json.CHUNKS, "(t.n + $9::bigint - 1) / $9::bigint",
                     Json.TOTAL_RECIPIENTS, "t.n", Json.RECIPIENTS, "c.recipients") + """
-            ::text
+            ::text, $10::text
                 FROM c CROSS JOIN t ORDER BY c.chunk
                 RETURNING 1
             )
@@ -113,7 +114,7 @@ public class EmailRequestRepository {
 
     /**
      * Freezes the recipients of a request into outbox chunks on {@code topic} (`email-requests`), keyed by the
-     * notification id.
+     * notification id, each with the trace context of the request as its record headers ({@link TraceHeaders}).
      * {@code source} is the segment id for {@link EmailKind#SEGMENT}, the member ids otherwise.
      */
     public Uni<Frozen> freeze(SqlClient client, String topic, UUID notificationId, Tenant tenant, EmailKind kind,
@@ -125,7 +126,8 @@ public class EmailRequestRepository {
         };
         Tuple params = Tuple.tuple().addValue(notificationId.toString()).addValue(tenant.subscriptionId())
                 .addValue(tenant.initiativeId()).addValue(kind.wire()).addValue(subject).addValue(body)
-                .addValue(topic).addValue(source).addValue((long) EmailRequestMessage.MAX_RECIPIENTS);
+                .addValue(topic).addValue(source).addValue((long) EmailRequestMessage.MAX_RECIPIENTS)
+                .addValue(TraceHeaders.currentJson());
         return client.preparedQuery(FREEZE.formatted(from)).execute(params)
                 .map(rows -> {
                     Row row = rows.iterator().next();

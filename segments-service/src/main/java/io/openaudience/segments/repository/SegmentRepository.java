@@ -41,6 +41,20 @@ public class SegmentRepository implements PanacheRepository<Segment> {
     }
 
     /**
+     * The segment's member count as its triggers keep it, read afresh in the caller's transaction (after a membership
+     * statement of the same transaction); null when the segment is not in the tenant.
+     */
+    public Uni<Long> userCount(Tenant tenant, long id) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("SELECT user_count"
+                        + " FROM segments.segment WHERE id = :id AND subscription_id = :subscription"
+                        + " AND initiative_id = :initiative", Long.class)
+                .setParameter("id", id)
+                .setParameter("subscription", tenant.subscriptionId())
+                .setParameter("initiative", tenant.initiativeId())
+                .getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
+    /**
      * Deletes the segment, then its memberships; the members stay. Two statements in the caller's transaction, in
      * this order: the first waits for every writer holding the segment row (imports, moves), and the second, with a
      * fresh snapshot, sees the memberships they committed, so none is left behind (V13: no foreign key cascades).

@@ -12,16 +12,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Objects;
 
-/** Moves members between segments and removes them, each request in one transaction. */
+/**
+ * Moves members between segments and removes them, each request in one transaction with the
+ * {@code segment.membership.changed} events it causes.
+ */
 @ApplicationScoped
 public class MembershipService {
 
     private final SegmentRepository segments;
     private final MembershipRepository memberships;
+    private final SegmentEvents events;
 
-    public MembershipService(SegmentRepository segments, MembershipRepository memberships) {
+    public MembershipService(SegmentRepository segments, MembershipRepository memberships, SegmentEvents events) {
         this.segments = segments;
         this.memberships = memberships;
+        this.events = events;
     }
 
     /**
@@ -42,7 +47,10 @@ public class MembershipService {
             }
             return memberships.unlink(tenant, from, ids).chain(left -> left.isEmpty()
                     ? Uni.createFrom().item(0L)
-                    : memberships.link(tenant, to, left.toArray(Long[]::new)).replaceWith((long) left.size()));
+                    : memberships.link(tenant, to, left.toArray(Long[]::new))
+                    .call(linked -> events.membershipChanged(tenant, from, 0, left.size(), "move"))
+                    .call(linked -> events.membershipChanged(tenant, to, linked.size(), 0, "move"))
+                    .replaceWith((long) left.size()));
         });
     }
 
@@ -54,7 +62,9 @@ public class MembershipService {
             if (found.isEmpty()) {
                 throw ApiException.notFound("segment");
             }
-            return memberships.unlink(tenant, segmentId, ids).map(removed -> (long) removed.size());
+            return memberships.unlink(tenant, segmentId, ids)
+                    .call(removed -> events.membershipChanged(tenant, segmentId, 0, removed.size(), "remove"))
+                    .map(removed -> (long) removed.size());
         });
     }
 
