@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The transactional outbox: writers append a row in their own transaction; the relay claims due rows, publishes
  * them and marks them. The table is service-wide, not tenant data, so these queries do not filter on a tenant.
  * Each service has its own table (columns as segments-service's {@code V10}/{@code V11} migrations), named by
- * {@code outbox.table}; the name is configuration, never input, and is checked to be a plain qualified name.
+ * {@code outbox.table}; the name is configuration, never input, and is checked to be a plain qualified name. Rows
+ * that can never be published move to {@code <table>_dead_letter} beside it (segments-service's {@code V80}).
  */
 @ApplicationScoped
 public class OutboxRepository {
@@ -50,6 +51,14 @@ public class OutboxRepository {
     private static final String FAILED = "UPDATE %1$s SET attempts = attempts + 1, last_error = $2, "
             + "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1";
     private static final String RELEASE = "UPDATE %1$s SET next_attempt_at = now() WHERE id = ANY($1)";
+    private static final String DEAD_LETTER = """
+            WITH dead AS (
+                DELETE FROM %1$s WHERE id = $1 AND published_at IS NULL
+                RETURNING id, topic, message_key, payload, created_at, attempts
+            )
+            INSERT INTO %1$s_dead_letter (id, topic, message_key, payload, created_at, attempts, reason)
+            SELECT id, topic, message_key, payload, created_at, attempts + 1, $2 FROM dead
+            """;
 
     private final Pool pool;
     private final String claim;
@@ -57,6 +66,7 @@ public class OutboxRepository {
     private final String published;
     private final String failed;
     private final String release;
+    private final String deadLetter;
 
     public OutboxRepository(Pool pool, OutboxConfig config) {
         this.pool = pool;
@@ -69,6 +79,7 @@ public class OutboxRepository {
         this.published = PUBLISHED.formatted(table);
         this.failed = FAILED.formatted(table);
         this.release = RELEASE.formatted(table);
+        this.deadLetter = DEAD_LETTER.formatted(table);
     }
 
     /** Appends a message in the caller's transaction; it is published only if that transaction commits. */
@@ -114,6 +125,17 @@ public class OutboxRepository {
         }
         return pool.preparedQuery(release)
                 .execute(Tuple.of(ids.toArray(new Long[0])))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Moves a row that can never be published to the dead-letter table with the reason of its last attempt, in one
+     * statement: the rows of its key behind it become due, and the row stays there for an operator to inspect or put
+     * back (outbox/README.md).
+     */
+    public Uni<Void> deadLetter(long id, String reason) {
+        return pool.preparedQuery(deadLetter)
+                .execute(Tuple.of(id, reason))
                 .replaceWithVoid();
     }
 
