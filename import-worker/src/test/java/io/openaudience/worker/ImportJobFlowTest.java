@@ -295,6 +295,7 @@ class ImportJobFlowTest {
             awaitFinished(job);
             Thread.sleep(ThreadLocalRandom.current().nextInt(200));
         }
+        System.out.println("record -> running, each in order (ms): " + millis);
         Collections.sort(millis);
         System.out.printf("record -> running over 20 jobs: p50 %d ms, p90 %d ms, max %d ms%n", millis.get(9),
                 millis.get(17), millis.get(19));

@@ -4,6 +4,7 @@ import io.openaudience.outbox.OutboxRepository.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -262,6 +263,22 @@ public class OutboxRelay {
         if (producer != null) {
             producer.close(Duration.ZERO);
             producer = null;
+        }
+    }
+
+    /**
+     * Creates the producer right after start, off the start-up thread: otherwise the first message after a (re)start
+     * pays for it (class loading, the first connection: up to seconds on a loaded machine) between its 202 and Kafka.
+     */
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    producer();
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "outbox relay: producer not created at start; the first round will try again");
+                }
+            });
         }
     }
 
