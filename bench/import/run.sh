@@ -33,12 +33,13 @@ rss_small="$(worker_peak_rss_mb)"
 rss_seg_small="$(peak_rss_mb "$STATE/segments.pid")"
 
 # Baseline (issue 12): psql COPYing the rows the import stores into the same tables with the same indexes and
-# triggers, for another tenant: the members (with ids, as the import's result), then their memberships of a segment.
+# triggers, for another tenant: the members (with ids 1000000000001…, far above the sequence's, as the import's
+# result), then their memberships of a segment. (awk's %d is 32-bit in mawk: the ids are printed as text.)
 base_seg="$(psql_app -c "INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES (3, 'bench', 'copy') RETURNING id")"
 awk -v n="$ROWS" 'BEGIN { for (i = 1; i <= n; i++) if (i % 1000 != 0)
-    printf "%d,3,user%d@bench.example,\"Member %d, bench\"\n", 1000000000000 + i, i, i }' >"$STATE/base-members.csv"
+    printf "1%012d,3,user%d@bench.example,\"Member %d, bench\"\n", i, i, i }' >"$STATE/base-members.csv"
 awk -v n="$ROWS" -v s="$base_seg" 'BEGIN { for (i = 1; i <= n; i++) if (i % 1000 != 0)
-    printf "%d,%d,3,bench\n", s, 1000000000000 + i }' >"$STATE/base-memberships.csv"
+    printf "%d,1%012d,3,bench\n", s, i }' >"$STATE/base-memberships.csv"
 t0="$(now_ms)"
 psql_app -c "\\copy segments.member (id, subscription_id, email, first_name) FROM '$STATE/base-members.csv' WITH (FORMAT csv)" \
     -c "\\copy segments.user_segment (segment_id, user_id, subscription_id, initiative_id) FROM '$STATE/base-memberships.csv' WITH (FORMAT csv)"
