@@ -13,8 +13,8 @@ AUDIENCE_PORT="${AUDIENCE_PORT:-18182}"
 WORKER_PORT="${WORKER_PORT:-18185}"
 FILES_PORT="${FILES_PORT:-18186}"
 STATE="${STATE:-/tmp/openaudience-bench-audience}"
-# Heap of both services: what deploy/local/stack gives them. Extra JVM options (e.g. a JFR recording) per service.
-SERVICE_XMX="${SERVICE_XMX:-256m}"
+# Heap, GC and pool sizes of both services: what deploy/local/stack gives them (deploy/jvm.env). Extra JVM options
+# (e.g. a JFR recording) per service.
 WORKER_JAVA_OPTS="${WORKER_JAVA_OPTS:-}"
 # WORKER_TIMINGS=1: the worker logs every batch statement's time (DEBUG of its Sql helper); import.sh sums them.
 if [[ "${WORKER_TIMINGS:-0}" == 1 ]]; then
@@ -55,10 +55,16 @@ build_services() {
     (cd "$REPO" && ./mvnw -B -q -ntp package -DskipTests -pl import-worker,audience-service -am)
 }
 
+# The service a pid name stands for (audience, worker).
+service_of() {
+    case "$1" in audience) echo audience-service ;; worker) echo import-worker ;; *) echo "$1" ;; esac
+}
+
 # Runs a service with the environment deploy/local/stack gives it, on the bench's ports: run_service APP_DIR PORT
 # PIDNAME JAVA_OPTS.
 run_service() {
-    local app="$1" port="$2" name="$3" opts="$4"
+    local app="$1" port="$2" name="$3" opts="$4" java=()
+    mapfile -t java < <(infra_java_cmd "$(service_of "$name")")
     # shellcheck disable=SC2086
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
@@ -69,7 +75,7 @@ run_service() {
         GOSQUARED_FEED_SECRET="${GOSQUARED_FEED_SECRET:-dev-only-gosquared-feed-secret-0123456789}" \
         IMPORT_WORKER_FETCH_ALLOWED_HOSTS=127.0.0.1 \
         HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-        nohup java "-Xmx$SERVICE_XMX" $opts -jar "$app/quarkus-run.jar" \
+        nohup "${java[@]}" $opts -jar "$app/quarkus-run.jar" \
         >>"$STATE/$name.log" 2>&1 </dev/null &
     echo $! >"$STATE/$name.pid"
     wait_http "http://127.0.0.1:$port/q/health/ready" 180 || { tail -40 "$STATE/$name.log" >&2; return 1; }

@@ -124,8 +124,8 @@ bench_import() {
     echo "  two sessions, half each: ${par%% *} ms = $(rate "$expected_ok" "${par%% *}") rows/s (${par#* })"
     echo "end to end (POST -> group completed): ${e2e_ms} ms = $(rate "$ROWS" "$e2e_ms") rows/s (the POST: $((t1 - t0)) ms)"
     echo "ratio end-to-end / COPY (rows/s): $(ratio "$copy_ms" "$e2e_ms")   targets: >= 60000 rows/s and >= 0.50"
-    echo "import-worker peak RSS (VmHWM, -Xmx$SERVICE_XMX): ${rss_worker_warm} MiB after the $WARM_ROWS-row warm-up, ${rss_worker_big} MiB after $ROWS rows"
-    echo "audience-service peak RSS (VmHWM, -Xmx$SERVICE_XMX): ${rss_audience_warm} MiB after the warm-up, ${rss_audience_big} MiB after $ROWS rows"
+    echo "import-worker peak RSS (VmHWM, $(infra_java_opts import-worker | xargs)): ${rss_worker_warm} MiB after the $WARM_ROWS-row warm-up, ${rss_worker_big} MiB after $ROWS rows"
+    echo "audience-service peak RSS (VmHWM, $(infra_java_opts audience-service | xargs)): ${rss_audience_warm} MiB after the warm-up, ${rss_audience_big} MiB after $ROWS rows"
     if [[ "${WORKER_TIMINGS:-0}" == 1 ]]; then
         echo "worker statement times summed over the batches of both writers (ms, count, statement):"
         tail -n +"$log_from" "$STATE/worker.log" | sed -nE 's/.*\) +([0-9]+) ms  (.{1,50}).*/\1\t\2/p' \

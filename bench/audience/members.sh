@@ -132,7 +132,7 @@ $(($(proc_cpu_ms "$pid") - s2)) $(($(pg_cpu_ms) - p2))" >>"$work/live.rounds"
         "$(per $((a[4] + a[5] + a[6])) "${a[7]}")")"
     echo "rounds (count seconds p50 p99 [non2xx] client_cpu service_cpu pg_cpu):"
     paste -d'|' "$work/app.rounds" "$work/pg.rounds" "$work/live.rounds" | sed 's/^/  /; s/|/  |  /g'
-    echo "audience-service peak RSS (VmHWM, -Xmx$SERVICE_XMX): $(peak_rss_mb "$STATE/audience.pid") MiB"
+    echo "audience-service peak RSS (VmHWM, $(infra_java_opts audience-service | xargs)): $(peak_rss_mb "$STATE/audience.pid") MiB"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

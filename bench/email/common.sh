@@ -16,7 +16,6 @@ MAIL_API_PORT="${MAIL_API_PORT:-18025}"
 SEGMENTS_PORT="${SEGMENTS_PORT:-18281}"
 NOTIFICATION_PORT="${NOTIFICATION_PORT:-18283}"
 STATE="${STATE:-/tmp/openaudience-bench-email}"
-SERVICE_XMX="${SERVICE_XMX:-256m}"
 # GreenMail keeps every mail in its heap (~100k mails of ~2.5 KB plus one user and INBOX per recipient).
 export GREENMAIL_XMX="${GREENMAIL_XMX:-2g}"
 PARTITIONS="${PARTITIONS:-4}"
@@ -68,7 +67,9 @@ build_services() {
 
 # start_service NAME PORT [JAVA_ARG...]: the packaged jar on the bench's infrastructure; waits until ready.
 start_service() {
-    local name="$1" port="$2"; shift 2
+    local name="$1" port="$2" java=(); shift 2
+    # Heap, GC and pool sizes as the local stack gives them (deploy/jvm.env).
+    mapfile -t java < <(infra_java_cmd "$name")
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" \
@@ -76,7 +77,7 @@ start_service() {
         JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
         UNSUBSCRIBE_SECRET="${UNSUBSCRIBE_SECRET:-dev-only-unsubscribe-secret-change-me}" \
         PUBLIC_URL="http://127.0.0.1:$NOTIFICATION_PORT" HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
-        nohup java "-Xmx$SERVICE_XMX" "$@" -jar "$REPO/$name/target/quarkus-app/quarkus-run.jar" \
+        nohup "${java[@]}" "$@" -jar "$REPO/$name/target/quarkus-app/quarkus-run.jar" \
         >>"$STATE/$name.log" 2>&1 </dev/null &
     echo $! >"$STATE/$name.pid"
     if ! wait_http "http://127.0.0.1:$port/q/health/ready" 180; then

@@ -86,7 +86,7 @@ echo "  $phase_line"
 echo "CPU seconds: smtp-source ${base_cpu} s + GreenMail ${base_gm_cpu} s (baseline);" \
      "notification-service ${svc_cpu} s + segments-service ${seg_cpu} s + GreenMail ${svc_gm_cpu} s (service run)"
 echo "ratio service / baseline (POST -> completed): $(awk -v a="$base_ms" -v b="$svc_ms" 'BEGIN { printf "%.2f", a / b }')"
-echo "notification-service peak RSS (VmHWM, -Xmx$SERVICE_XMX): ${rss} MiB"
+echo "notification-service peak RSS (VmHWM, $(infra_java_opts notification-service | xargs)): ${rss} MiB"
 echo "GreenMail RSS (-Xmx$GREENMAIL_XMX): ${gm_rss_base} MiB after the baseline, ${gm_rss_svc} MiB after the service run"
 echo "duplicates: $c_duplicated recipients ($c_extra extra mails); recipients without a mail: $c_zero"
 ok=1

@@ -12,10 +12,11 @@ WORKER_PORT="${WORKER_PORT:-18184}"
 STATE="${STATE:-/tmp/openaudience-bench-import}"
 ROWS="${ROWS:-1000000}"
 CHUNK_BYTES="${CHUNK_BYTES:-1048576}"
-WORKER_XMX="${WORKER_XMX:-192m}"
 SEGMENTS_PORT="${SEGMENTS_PORT:-18181}"
-SEGMENTS_XMX="${SEGMENTS_XMX:-256m}"
 bench_state "$STATE"
+# Heap, GC and pool sizes as the local stack gives them (deploy/jvm.env; JVM_ENV=another file to try others).
+mapfile -t SEGMENTS_JAVA < <(infra_java_cmd segments-service)
+mapfile -t WORKER_JAVA < <(infra_java_cmd import-worker)
 
 infra_up() {
     bench_postgres
@@ -50,7 +51,7 @@ start_segments() {
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" HTTP_PORT="$SEGMENTS_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
         JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
         JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
-        nohup java "-Xmx$SEGMENTS_XMX" -jar "$REPO/segments-service/target/quarkus-app/quarkus-run.jar" \
+        nohup "${SEGMENTS_JAVA[@]}" -jar "$REPO/segments-service/target/quarkus-app/quarkus-run.jar" \
         >>"$STATE/segments.log" 2>&1 &
     echo $! >"$STATE/segments.pid"
     wait_http "http://127.0.0.1:$SEGMENTS_PORT/q/health/ready" 120
@@ -74,7 +75,7 @@ post_import() {
 start_worker() {
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" HTTP_PORT="$WORKER_PORT" \
-        nohup java "-Xmx$WORKER_XMX" -XX:+UseSerialGC -jar "$REPO/import-worker/target/quarkus-app/quarkus-run.jar" \
+        nohup "${WORKER_JAVA[@]}" -jar "$REPO/import-worker/target/quarkus-app/quarkus-run.jar" \
         >>"$STATE/worker.log" 2>&1 &
     echo $! >"$STATE/worker.pid"
     wait_http "http://127.0.0.1:$WORKER_PORT/q/health/ready" 120

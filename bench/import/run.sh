@@ -32,13 +32,21 @@ echo "warm-up job: $(await_job "$job0" 300)"
 rss_small="$(worker_peak_rss_mb)"
 rss_seg_small="$(peak_rss_mb "$STATE/segments.pid")"
 
-# Baseline: the same file, raw COPY into a bare table (no indexes, no constraints).
-psql_app -c "CREATE TABLE segments.bench_bare (email TEXT, name TEXT)"
+# Baseline (issue 12): psql COPYing the rows the import stores into the same tables with the same indexes and
+# triggers, for another tenant: the members (with ids 1000000000001…, far above the sequence's, as the import's
+# result), then their memberships of a segment. (awk's %d is 32-bit in mawk: the ids are printed as text.)
+base_seg="$(psql_app -c "INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES (3, 'bench', 'copy') RETURNING id")"
+awk -v n="$ROWS" 'BEGIN { for (i = 1; i <= n; i++) if (i % 1000 != 0)
+    printf "1%012d,3,user%d@bench.example,\"Member %d, bench\"\n", i, i, i }' >"$STATE/base-members.csv"
+awk -v n="$ROWS" -v s="$base_seg" 'BEGIN { for (i = 1; i <= n; i++) if (i % 1000 != 0)
+    printf "%d,1%012d,3,bench\n", s, i }' >"$STATE/base-memberships.csv"
 t0="$(now_ms)"
-psql_app -c "\\copy segments.bench_bare (email, name) FROM '$file' WITH (FORMAT csv, HEADER true)"
+psql_app -c "\\copy segments.member (id, subscription_id, email, first_name) FROM '$STATE/base-members.csv' WITH (FORMAT csv)" \
+    -c "\\copy segments.user_segment (segment_id, user_id, subscription_id, initiative_id) FROM '$STATE/base-memberships.csv' WITH (FORMAT csv)"
 t1="$(now_ms)"
 copy_ms=$((t1 - t0))
-psql_app -c "DROP TABLE segments.bench_bare"
+base_rows="$(psql_app -c "SELECT user_count FROM segments.segment WHERE id = $base_seg")"
+rm -f "$STATE/base-members.csv" "$STATE/base-memberships.csv"
 
 # End to end.
 seg="$(psql_app -c "INSERT INTO segments.segment (subscription_id, initiative_id, value) VALUES (2, 'bench', 'big') RETURNING id")"
@@ -64,13 +72,13 @@ echo
 echo "== bulk import benchmark: $ROWS rows, ${size_mb} MiB CSV, $(nproc) cores =="
 echo "job: status=$status total=$total processed=$processed succeeded=$succeeded failed=$failed segment_count=$segcount attempts=$attempts"
 echo "db:  members=$members memberships=$links segment.user_count=$user_count error_rows=$errors"
-echo "baseline psql \\copy into a bare table: ${copy_ms} ms = $(rate "$ROWS" "$copy_ms") rows/s"
+echo "baseline psql \\copy of the $base_rows stored rows into member + user_segment (same indexes, triggers): ${copy_ms} ms = $(rate "$ROWS" "$copy_ms") rows/s"
 echo "end to end (POST -> job completed): ${e2e_ms} ms = $(rate "$ROWS" "$e2e_ms") rows/s"
 echo "  of which the POST (upload stored, 202): ${post_ms} ms; after the 202 (relay, Kafka, worker): ${worker_ms} ms = $(rate "$ROWS" "$worker_ms") rows/s"
-echo "ratio end-to-end / baseline: $(awk -v a="$copy_ms" -v b="$e2e_ms" 'BEGIN { printf "%.2f", a / b }')"
+echo "ratio end-to-end / baseline: $(awk -v a="$copy_ms" -v b="$e2e_ms" 'BEGIN { printf "%.2f", a / b }') (target >= 0.5)"
 echo "ratio after-the-202 / baseline: $(awk -v a="$copy_ms" -v b="$worker_ms" 'BEGIN { printf "%.2f", a / b }')"
-echo "worker peak RSS (VmHWM, -Xmx$WORKER_XMX): ${rss_small} MiB after the 20,000-row warm-up, ${rss_big} MiB after $ROWS rows"
-echo "segments-service peak RSS (VmHWM, -Xmx$SEGMENTS_XMX): ${rss_seg_small} MiB after the warm-up, ${rss_seg_big} MiB after $ROWS rows"
+echo "worker peak RSS (VmHWM, $(infra_java_opts import-worker | xargs)): ${rss_small} MiB after the 20,000-row warm-up, ${rss_big} MiB after $ROWS rows"
+echo "segments-service peak RSS (VmHWM, $(infra_java_opts segments-service | xargs)): ${rss_seg_small} MiB after the warm-up, ${rss_seg_big} MiB after $ROWS rows"
 ok=1
 [[ "$status" == completed_with_errors && "$succeeded" == "$expected_ok" && "$failed" == "$expected_dups" ]] || ok=0
 [[ "$members" == "$expected_ok" && "$links" == "$expected_ok" && "$user_count" == "$expected_ok" && "$errors" == "$expected_dups" ]] || ok=0

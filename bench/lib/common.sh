@@ -18,23 +18,16 @@ psql_app() {
     PGPASSWORD=app psql -h 127.0.0.1 -p "$PG_PORT" -U app -d audience -v ON_ERROR_STOP=1 -qtAX "$@"
 }
 
-# bench_postgres: start_postgres on PG_PORT in STATE, sized like a real server (the defaults are 128 MB of buffers and
-# a checkpoint every 1 GB of WAL; a million-row import touches ~0.5 GB of tables and indexes). The baselines (COPY,
-# pgbench) run on the same server.
+# bench_postgres: start_postgres on PG_PORT in STATE, which configures it like a real server (infra_pg_settings in
+# deploy/local/lib/infra.sh: 1GB of buffers, a checkpoint at most every 8GB of WAL or 30 min, durable commits; the
+# local stack's server has the same). The baselines (COPY, pgbench) run on the same server.
 bench_postgres() {
     infra_pg_bin >/dev/null || port_open "$PG_PORT" || infra_apt_install postgresql
-    # As root, PostgreSQL runs as OS user postgres: let it own the state folder, so the cluster lives (and keeps the
-    # settings below across restarts) there rather than in a throwaway folder.
+    # As root, PostgreSQL runs as OS user postgres: let it own the state folder, so the cluster lives there rather
+    # than in a throwaway folder.
     if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then chown postgres: "$STATE"; fi
     start_postgres "$PG_PORT" "$STATE" audience
-    if [[ "$(infra_pg_super "$PG_PORT" "SHOW shared_buffers")" != 1GB ]]; then
-        infra_pg_super "$PG_PORT" "ALTER SYSTEM SET shared_buffers = '1GB'" >/dev/null
-        infra_pg_super "$PG_PORT" "ALTER SYSTEM SET max_wal_size = '8GB'" >/dev/null
-        infra_pg_super "$PG_PORT" "ALTER SYSTEM SET checkpoint_timeout = '30min'" >/dev/null
-        stop_postgres "$STATE"
-        start_postgres "$PG_PORT" "$STATE" audience
-    fi
-    infra_log "postgres: shared_buffers=$(infra_pg_super "$PG_PORT" "SHOW shared_buffers") max_wal_size=$(infra_pg_super "$PG_PORT" "SHOW max_wal_size")"
+    infra_log "postgres: shared_buffers=$(infra_pg_super "$PG_PORT" "SHOW shared_buffers") max_wal_size=$(infra_pg_super "$PG_PORT" "SHOW max_wal_size") synchronous_commit=$(infra_pg_super "$PG_PORT" "SHOW synchronous_commit")"
 }
 
 # The segments schema exactly as segments-service's Flyway migrations create it (fresh each run).

@@ -74,7 +74,7 @@ timed_ms() {
 }
 
 rss_line() {
-    echo "peak RSS (VmHWM, -Xmx$SERVICE_XMX): audience-service $(peak_rss_mb "$STATE/audience.pid") MiB," \
+    echo "peak RSS (VmHWM, deploy/jvm.env): audience-service $(peak_rss_mb "$STATE/audience.pid") MiB," \
         "import-worker $(peak_rss_mb "$STATE/worker.pid") MiB"
 }
 

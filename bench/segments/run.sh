@@ -17,6 +17,8 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 PGBIN=${PGBIN:-$(need_postgres_bin)}
 KEY="$ROOT/deploy/local/dev-keys/privateKey.pem"
+# shellcheck source=../../deploy/local/lib/infra.sh
+. "$ROOT/deploy/local/lib/infra.sh"
 
 WORK=$(mktemp -d /tmp/bench-segments.XXXXXX)
 chmod 755 "$WORK"
@@ -31,9 +33,9 @@ trap cleanup EXIT
 
 echo "== PostgreSQL 15 on 127.0.0.1:$PG_PORT (data in $WORK)"
 runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+# Configured like the local stack's server (infra_pg_settings: a real server's durability, 1GB of buffers).
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 -o "-c listen_addresses=127.0.0.1 \
-    -p $PG_PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
-    -c shared_buffers=256MB" start >/dev/null
+    -p $PG_PORT -k $WORK $(infra_pg_settings "$PGBIN")" start >/dev/null
 PSQL=(psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT")
 "${PSQL[@]}" -U postgres -c "CREATE ROLE app LOGIN PASSWORD 'app'" -c "CREATE DATABASE audience OWNER app"
 
@@ -41,6 +43,8 @@ echo "== build segments-service"
 (cd "$ROOT" && ./mvnw -B -q package -DskipTests -pl segments-service -am)
 
 echo "== start segments-service on :$APP_PORT"
+# Heap, GC and pool sizes as the local stack gives them (deploy/jvm.env; JVM_ENV=another file to try others).
+mapfile -t APP_JAVA < <(infra_java_cmd segments-service)
 HTTP_PORT=$APP_PORT \
 DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
 DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" \
@@ -48,7 +52,7 @@ DB_USER=app DB_PASSWORD=app \
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19999 \
 JWT_PUBLIC_KEY_LOCATION="$ROOT/deploy/local/dev-keys/publicKey.pem" \
 JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
-    java -Xmx512m -Dquarkus.datasource.reactive.max-size=32 -Dquarkus.log.level=WARN ${APP_JAVA_OPTS:-} \
+    "${APP_JAVA[@]}" -Dquarkus.log.level=WARN ${APP_JAVA_OPTS:-} \
     -jar "$ROOT/segments-service/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 120); do
@@ -142,6 +146,11 @@ printf '%-34s %10s %8s %8s %7s | %10s %8s %8s | %6s\n' "" "app req/s" "p50 ms" "
 report "GET /api/v2/segments (20 segs)" "$APP_LIST" "$PG_LIST"
 report "GET with-users/{id} page $PAGE x$SIZE (1M)" "$APP_PAGE" "$PG_PAGE"
 report "ceiling: GET /q/health/live vs list" "$APP_CEILING" "$PG_LIST"
+RSS=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status")
 echo
-echo "target: app p99 < 50 ms at $CONNECTIONS connections and ratio (app req/s / pgbench tps) >= 0.5"
+echo "list / ceiling (GET /api/v2/segments req/s / GET /q/health/live req/s, same run): $(awk \
+    -v a="${APP_LIST%% *}" -v b="${APP_CEILING%% *}" 'BEGIN {printf "%.2f", a/b}')"
+echo "segments-service peak RSS (VmHWM, $(infra_java_opts segments-service | xargs)): $RSS MiB"
+echo "targets (issue 12): list >= 0.4 of /q/health/live with p99 < 25 ms at $CONNECTIONS connections; with-users page" \
+    ">= 0.5 of pgbench on its SQL; peak RSS <= 256 MiB"
 echo "load after run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,8 +4,9 @@
 # their own copies next to the local stack. Pids go to DIR/*.pid, logs to DIR/*.log; nothing is left in /tmp except a
 # PostgreSQL data folder when DIR is not reachable by the `postgres` OS user (see start_postgres).
 #
-#   start_postgres PORT DIR [DB...]        reuse a server answering on 127.0.0.1:PORT or start one; create role
-#                                          app/app and the databases (default: audience)
+#   start_postgres PORT DIR [DB...]        reuse a server answering on 127.0.0.1:PORT or start one configured like a
+#                                          real server (infra_pg_settings); create role app/app and the databases
+#                                          (default: audience)
 #   stop_postgres DIR                      stop it, only if start_postgres started it
 #   start_kafka PORT CONTROLLER_PORT DIR   KRaft broker+controller on 127.0.0.1 (Kafka 4.1.1 jars via Maven)
 #   kafka_create_topics PORT PARTITIONS TOPIC...
@@ -17,6 +18,11 @@
 #   wait_http URL TIMEOUT_SECONDS          until URL answers 2xx
 #   stop_pidfile FILE                      TERM (then KILL) the pid in FILE, remove FILE
 #   port_open PORT                         true when something accepts connections on 127.0.0.1:PORT
+#   infra_java_opts SERVICE                the JVM options of a service (deploy/jvm.env: JAVA_OPTS, then
+#                                          <SERVICE>_JAVA_OPTS), one per line: `mapfile -t opts < <(...)`
+#   infra_service_env                      the rest of deploy/jvm.env (MALLOC_ARENA_MAX, pool sizes) as NAME=VALUE
+#                                          lines, for `env`
+#   infra_java_cmd SERVICE                 `env <those> java <options>`, one word per line (benchmarks)
 
 INFRA_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 INFRA_CACHE="${INFRA_CACHE:-$INFRA_REPO/.local/cache}"
@@ -71,6 +77,36 @@ stop_pidfile() {
         fi
     fi
     rm -f "$file"
+}
+
+# ---------------------------------------------------------------- JVM and pool sizes (deploy/jvm.env)
+
+# JVM_ENV: another file of the same form, to try other sizes without editing this one.
+INFRA_JVM_ENV="${JVM_ENV:-$INFRA_REPO/deploy/jvm.env}"
+
+# The value of KEY in deploy/jvm.env (KEY=VALUE lines, # comments), or nothing.
+infra_jvm_value() {
+    awk -v key="$1" 'index($0, key "=") == 1 { print substr($0, length(key) + 2) }' "$INFRA_JVM_ENV"
+}
+
+infra_java_opts() {
+    local key
+    key="$(echo "$1" | tr 'a-z-' 'A-Z_')_JAVA_OPTS"
+    # shellcheck disable=SC2046 # one option per word
+    printf '%s\n' $(infra_jvm_value JAVA_OPTS) $(infra_jvm_value "$key")
+}
+
+infra_service_env() {
+    grep -E '^[A-Z][A-Z0-9_]*=' "$INFRA_JVM_ENV" | grep -v -E '^[A-Z0-9_]*JAVA_OPTS='
+}
+
+# The command that starts a service's JVM with those sizes, one word per line:
+#   mapfile -t java < <(infra_java_cmd import-worker); nohup "${java[@]}" -jar …/quarkus-run.jar &
+infra_java_cmd() {
+    echo env
+    infra_service_env
+    echo java
+    infra_java_opts "$1"
 }
 
 # Runs Maven through the repository's wrapper (no global mvn needed); quiet unless it fails.
@@ -138,6 +174,30 @@ infra_pg_provision() {
     done
 }
 
+# The server settings of a PostgreSQL that start_postgres starts (the local stack's and the benchmarks'), as
+# command-line options, so they win over postgresql.conf and ALTER SYSTEM. Sized for one machine that runs the whole
+# platform and its bulk imports, and as durable as a production server: no fsync=off, no full_page_writes=off, no
+# synchronous_commit=off (an accepted 202 survives a crash of the server). Each one and why:
+#   max_connections=200          the four services' pools (up to ~60) plus a benchmark's 64 pgbench/wrk clients
+#   shared_buffers=1GB           the default 128MB is far below a million-row import's working set (members,
+#                                memberships and their indexes, ~0.5 GB); pages become resident only once touched
+#   max_wal_size=8GB             such an import writes a few GB of WAL: with the default 1GB a checkpoint would start
+#   checkpoint_timeout=30min     every few seconds of it, and every page touched after each one is logged whole again
+#   wal_compression=lz4          the full-page images that remain (full_page_writes stays on, as torn pages need it)
+#                                shrink to a third for little CPU (pglz `on` before PostgreSQL 15)
+#   work_mem=16MB                the set-based statements of an import batch and a group's evaluation sort and hash
+#                                tens of thousands of rows: in memory rather than in temp files (4MB default)
+#   maintenance_work_mem=256MB   index builds of migrations and (auto)vacuum of bulk-loaded tables in fewer passes
+#   fsync, full_page_writes, synchronous_commit: the defaults (on), named here so that nobody wonders
+infra_pg_settings() {
+    local bin="$1" major compression=on
+    major="$("$bin/postgres" --version | sed -E 's/[^0-9]*([0-9]+).*/\1/')"
+    ((major >= 15)) && compression=lz4
+    echo "-c max_connections=200 -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" \
+        "-c wal_compression=$compression -c work_mem=16MB -c maintenance_work_mem=256MB" \
+        "-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
+}
+
 start_postgres() {
     local port="$1" dir="$2"; shift 2
     local dbs=("$@") bin base data socket
@@ -190,8 +250,7 @@ start_postgres() {
     socket="$base"
     ((${#socket} < 80)) || socket=/tmp
     infra_as_pg "$bin/pg_ctl" -D "$data" -l "$base/postgres.log" -w -t 60 -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $socket -c fsync=off -c synchronous_commit=off \
-         -c full_page_writes=off -c max_connections=200" start >/dev/null \
+        "-c listen_addresses=127.0.0.1 -p $port -k $socket $(infra_pg_settings "$bin")" start >/dev/null \
         || { tail -20 "$base/postgres.log" >&2; return 1; }
     head -1 "$data/postmaster.pid" >"$dir/postgres.pid"
     infra_pg_provision "$port" "${dbs[@]}"

@@ -40,6 +40,14 @@ public interface OutboxConfig {
     @WithDefault("60s")
     Duration backoffMax();
 
+    /**
+     * Failed attempts after which a row that Kafka refuses for a reason of its own (too large, an invalid topic name:
+     * a non-retriable error) is moved to the dead-letter table, so that the rows of its key behind it go on. Rows that
+     * fail because the broker is unreachable, slow or refuses our credentials are never moved: they wait for it.
+     */
+    @WithDefault("5")
+    int maxAttempts();
+
     /** How long one publish may take before it counts as failed (bounds the producer's blocking and delivery). */
     @WithDefault("10s")
     Duration sendTimeout();

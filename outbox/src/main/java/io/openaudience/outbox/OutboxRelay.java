@@ -5,12 +5,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -32,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Publishes committed outbox rows to Kafka, each to its row's topic with its row's key, and marks a row published
  * only after the broker acknowledged it; failures are counted and retried with backoff, so nothing is lost while
- * Kafka is down. Safe with several replicas (rows are claimed with SKIP LOCKED) and keeps the order of each key.
+ * Kafka is down, and a row Kafka refuses for itself goes to the dead-letter table after {@code outbox.max-attempts}.
+ * Safe with several replicas (rows are claimed with SKIP LOCKED) and keeps the order of each key.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -46,6 +52,7 @@ public class OutboxRelay {
     private final String bootstrapServers;
     private final Counter publishedCount;
     private final Counter failedCount;
+    private final Counter deadCount;
     private KafkaProducer<String, String> producer;
     private volatile boolean stopping;
     private volatile boolean kicked;
@@ -60,6 +67,7 @@ public class OutboxRelay {
         this.bootstrapServers = bootstrapServers;
         this.publishedCount = registry.counter("outbox.relay.published");
         this.failedCount = registry.counter("outbox.relay.failed");
+        this.deadCount = registry.counter("outbox.relay.dead");
     }
 
     /**
@@ -82,10 +90,16 @@ public class OutboxRelay {
                 // A commit that kicked while this round ran may have come after its claim: one more round for it.
             } while (kicked && !stopping);
         } catch (RuntimeException e) {
-            // A database hiccup: rows stay pending (their lease expires) and the next tick tries again.
+            // A database hiccup: rows stay pending (their lease expires) and the next tick tries again, not a loop.
             LOG.warnf(e, "outbox relay round failed");
+            kicked = false;
         } finally {
             relaying.set(false);
+        }
+        if (kicked && !stopping) {
+            // The kick came after the round's last check but while it still held the relay, so it started nothing:
+            // serve it now, not at the next tick.
+            kick();
         }
     }
 
@@ -117,8 +131,7 @@ public class OutboxRelay {
             byKey.computeIfAbsent(row.topic() + '\u0000' + row.key(), k -> new ArrayList<>()).add(row);
         }
         List<Long> published = new ArrayList<>();
-        List<OutboxRow> failed = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         List<Long> unsent = new ArrayList<>();
         Map<String, Iterator<OutboxRow>> queues = new LinkedHashMap<>();
         byKey.forEach((key, list) -> queues.put(key, list.iterator()));
@@ -137,33 +150,56 @@ public class OutboxRelay {
             }
             for (Map.Entry<String, CompletableFuture<Void>> sent : sends.entrySet()) {
                 OutboxRow row = round.get(sent.getKey());
-                String error = outcome(sent.getValue());
+                Throwable error = outcome(sent.getValue());
                 if (error == null) {
                     published.add(row.id());
                 } else {
-                    failed.add(row);
-                    errors.add(error);
+                    failures.add(new Failure(row, error));
                     // The rest of this key waits: sending it now would overtake the failed row.
                     queues.remove(sent.getKey()).forEachRemaining(r -> unsent.add(r.id()));
                 }
             }
         }
         outbox.markPublished(published).await().atMost(awaitLimit());
-        for (int i = 0; i < failed.size(); i++) {
-            OutboxRow row = failed.get(i);
-            outbox.markFailed(row.id(), errors.get(i), backoff(row.attempts() + 1)).await().atMost(awaitLimit());
+        int dead = 0;
+        boolean brokerTrouble = false;
+        for (Failure failure : failures) {
+            OutboxRow row = failure.row();
+            String reason = describe(failure.error());
+            if (poison(failure.error()) && row.attempts() + 1 >= config.maxAttempts()) {
+                outbox.deadLetter(row.id(), reason).await().atMost(awaitLimit());
+                dead++;
+                LOG.errorf("outbox relay: row %d (topic %s, key %s) moved to the dead-letter table after %d "
+                        + "attempts: %s", row.id(), row.topic(), row.key(), row.attempts() + 1, reason);
+            } else {
+                outbox.markFailed(row.id(), reason, backoff(row.attempts() + 1)).await().atMost(awaitLimit());
+                brokerTrouble |= !poison(failure.error());
+            }
         }
         outbox.release(unsent).await().atMost(awaitLimit());
         publishedCount.increment(published.size());
-        failedCount.increment(failed.size());
-        if (!failed.isEmpty()) {
-            LOG.warnf("outbox relay: %d published, %d failed (%s), %d deferred", published.size(), failed.size(),
-                    errors.get(0), unsent.size());
+        failedCount.increment(failures.size());
+        deadCount.increment(dead);
+        if (!failures.isEmpty()) {
+            LOG.warnf("outbox relay: %d published, %d failed (%s), %d dead-lettered, %d deferred", published.size(),
+                    failures.size(), describe(failures.get(0).error()), dead, unsent.size());
+        }
+        if (brokerTrouble) {
             resetProducer();
             return Outcome.FAILED;
         }
+        // Only rows Kafka refused for themselves failed (or none): the broker is fine, the rows behind them go on.
         LOG.debugf("outbox relay: %d published", published.size());
         return rows.size() >= config.batchSize() ? Outcome.MORE : Outcome.IDLE;
+    }
+
+    /**
+     * Whether Kafka refused the row itself (too large, an invalid topic name …), so that sending it again can only
+     * fail again; unreachable or slow brokers, credentials and permissions are the broker's state, not the row's.
+     */
+    static boolean poison(Throwable error) {
+        return error instanceof ApiException && !(error instanceof RetriableException)
+                && !(error instanceof AuthenticationException) && !(error instanceof AuthorizationException);
     }
 
     private CompletableFuture<Void> send(OutboxRow row) {
@@ -184,18 +220,18 @@ public class OutboxRelay {
         return done;
     }
 
-    /** Waits for the broker's answer; null when acknowledged, else the reason. */
-    private String outcome(CompletableFuture<Void> send) {
+    /** Waits for the broker's answer; null when acknowledged, else what went wrong. */
+    private Throwable outcome(CompletableFuture<Void> send) {
         try {
             send.get(config.sendTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             return null;
         } catch (ExecutionException e) {
-            return describe(e.getCause());
+            return e.getCause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return e;
         } catch (java.util.concurrent.TimeoutException e) {
-            return "no acknowledgement within " + config.sendTimeout();
+            return new java.util.concurrent.TimeoutException("no acknowledgement within " + config.sendTimeout());
         }
     }
 
@@ -250,6 +286,22 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Creates the producer right after start, off the start-up thread: otherwise the first message after a (re)start
+     * pays for it (class loading, the first connection: up to seconds on a loaded machine) between its 202 and Kafka.
+     */
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    producer();
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "outbox relay: producer not created at start; the first round will try again");
+                }
+            });
+        }
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         resetProducer();
@@ -262,6 +314,9 @@ public class OutboxRelay {
     private static String describe(Throwable error) {
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+    }
+
+    private record Failure(OutboxRow row, Throwable error) {
     }
 
     /** What a relay round found. */

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * them and marks them. The table is service-wide, not tenant data, so these queries do not filter on a tenant.
  * Each service has its own table (columns as segments-service's {@code V10}/{@code V11}/{@code V70} migrations),
  * named by {@code outbox.table}; the name is configuration, never input, and is checked to be a plain qualified name.
+ * Rows that can never be published move to {@code <table>_dead_letter} beside it (segments-service's {@code V80}).
  */
 @ApplicationScoped
 public class OutboxRepository {
@@ -55,6 +56,14 @@ public class OutboxRepository {
     private static final String RELEASE = "UPDATE %1$s SET next_attempt_at = now() WHERE id = ANY($1)";
     private static final String BACKLOG = "SELECT count(*), coalesce((extract(epoch FROM now() - min(created_at)) "
             + "* 1000)::bigint, 0) FROM %1$s WHERE published_at IS NULL";
+    private static final String DEAD_LETTER = """
+            WITH dead AS (
+                DELETE FROM %1$s WHERE id = $1 AND published_at IS NULL
+                RETURNING id, topic, message_key, payload, headers, created_at, attempts
+            )
+            INSERT INTO %1$s_dead_letter (id, topic, message_key, payload, headers, created_at, attempts, reason)
+            SELECT id, topic, message_key, payload, headers, created_at, attempts + 1, $2 FROM dead
+            """;
 
     private final Pool pool;
     private final String claim;
@@ -63,6 +72,7 @@ public class OutboxRepository {
     private final String failed;
     private final String release;
     private final String backlog;
+    private final String deadLetter;
 
     public OutboxRepository(Pool pool, OutboxConfig config) {
         this.pool = pool;
@@ -73,6 +83,7 @@ public class OutboxRepository {
         this.failed = FAILED.formatted(table);
         this.release = RELEASE.formatted(table);
         this.backlog = BACKLOG.formatted(table);
+        this.deadLetter = DEAD_LETTER.formatted(table);
     }
 
     /** The configured table name, checked to be a plain schema-qualified name (it is pasted into statements). */
@@ -148,6 +159,17 @@ public class OutboxRepository {
 
     /** Unpublished rows and the age of the oldest (0 when there is none). */
     public record Backlog(long rows, long oldestAgeMillis) {
+    }
+
+    /**
+     * Moves a row that can never be published to the dead-letter table with the reason of its last attempt, in one
+     * statement: the rows of its key behind it become due, and the row stays there for an operator to inspect or put
+     * back (outbox/README.md).
+     */
+    public Uni<Void> deadLetter(long id, String reason) {
+        return pool.preparedQuery(deadLetter)
+                .execute(Tuple.of(id, reason))
+                .replaceWithVoid();
     }
 
     /** A claimed outbox row; {@code headers} are the record headers to publish it with (its trace context). */

@@ -44,6 +44,10 @@ class OutboxRelayBackoffTest {
                 return Duration.ofSeconds(60);
             }
 
+            public int maxAttempts() {
+                return 5;
+            }
+
             public Duration sendTimeout() {
                 return Duration.ofSeconds(10);
             }
