@@ -285,11 +285,17 @@ public final class Infra {
     }
 
     /** Stops the SMTP sink (to test retries); {@link #startSmtpAgain()} brings it back on the same port. */
-    public static synchronized void stopSmtp() {
+    /**
+     * Stops accepting SMTP connections (a refusing server) and returns the stopped server, whose received mails stay
+     * readable; {@link #startSmtpAgain()} starts a new, empty one on the same port.
+     */
+    public static synchronized GreenMail stopSmtp() {
+        GreenMail stopped = smtp;
         if (smtp != null) {
-            smtp.stop();
+            smtp.getSmtp().stopService();
             smtp = null;
         }
+        return stopped;
     }
 
     public static synchronized void startSmtpAgain() {

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.quarkus.arc.Unremovable;
-import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -26,14 +23,9 @@ import java.util.Optional;
 /**
  * A span exporter for running without a collector (the local stack): with {@code openaudience.traces.file} set
  * (env {@code TRACES_FILE}) every finished span is one JSON line appended to that file, or logged at INFO by the
- * category {@code io.openaudience.traces} when the value is {@code console}; unset, it does nothing. Quarkus picks it
- * up as a CDI span exporter beside the OTLP one (README, "Observability").
+ * category {@code io.openaudience.traces} when the value is {@code console}; unset, it does nothing. Not a CDI bean:
+ * a span exporter bean would replace Quarkus' OTLP exporter (a default bean); {@link SpanFileProcessor} runs it beside.
  */
-// Nothing injects it (the SDK looks span exporters up programmatically), so it must be kept from bean removal; a
-// singleton, not a client proxy, so it is created at that lookup on the main thread, not later on the span
-// processor's thread, where no configuration is available to its injected settings.
-@Singleton
-@Unremovable
 public class SpanFileExporter implements SpanExporter {
 
     private static final Logger CONSOLE = Logger.getLogger("io.openaudience.traces");
@@ -41,7 +33,7 @@ public class SpanFileExporter implements SpanExporter {
 
     private final Optional<String> target;
 
-    public SpanFileExporter(@ConfigProperty(name = "openaudience.traces.file") Optional<String> target) {
+    public SpanFileExporter(Optional<String> target) {
         this.target = target.map(String::trim).filter(t -> !t.isEmpty());
     }
 
