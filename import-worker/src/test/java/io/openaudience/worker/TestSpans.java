@@ -1,46 +1,18 @@
 package io.openaudience.worker;
 
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Predicate;
-
-/** The spans the service under test finished, kept in memory (a CDI span exporter beside the configured ones). */
+/**
+ * The spans the service under test finished, kept in memory (a CDI span exporter beside the configured ones); find
+ * them with test-support's {@link io.openaudience.testsupport.Spans}.
+ */
 public class TestSpans {
 
     @Produces
     @Singleton
     InMemorySpanExporter exporter() {
         return InMemorySpanExporter.create();
-    }
-
-    /** The first finished span that matches, waiting at most {@code timeout} for the batch processor to export it. */
-    public static SpanData await(InMemorySpanExporter spans, Duration timeout, String what, Predicate<SpanData> match)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            Optional<SpanData> found = spans.getFinishedSpanItems().stream().filter(match).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no span: " + what + "; finished: " + describe(spans.getFinishedSpanItems()));
-    }
-
-    /** Matches spans of one trace, of one kind, whose name contains the text. */
-    public static Predicate<SpanData> in(String traceId, SpanKind kind, String name) {
-        return s -> s.getTraceId().equals(traceId) && s.getKind() == kind && s.getName().contains(name);
-    }
-
-    private static List<String> describe(List<SpanData> spans) {
-        return spans.stream().map(s -> s.getKind() + " " + s.getName() + " " + s.getTraceId() + "/" + s.getSpanId()
-                + "<-" + s.getParentSpanId()).toList();
     }
 }

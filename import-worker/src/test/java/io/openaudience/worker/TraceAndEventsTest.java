@@ -6,6 +6,7 @@ import io.openaudience.common.messaging.AudienceEvent;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.testsupport.Spans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -65,11 +66,11 @@ class TraceAndEventsTest {
 
         assertEquals("completed_with_errors", awaitFinished(job).get("status"));
 
-        SpanData received = TestSpans.await(spans, Duration.ofSeconds(20), "the record's consumer span",
+        SpanData received = Spans.await(spans, Duration.ofSeconds(20), "the record's consumer span",
                 s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.CONSUMER);
         assertEquals(publishSpan, received.getParentSpanId(), "the consumer span continues the record's traceparent");
-        SpanData process = TestSpans.await(spans, Duration.ofSeconds(20), "the job's processing span",
-                TestSpans.in(traceId, SpanKind.INTERNAL, "import-jobs process"));
+        SpanData process = Spans.await(spans, Duration.ofSeconds(20), "the job's processing span",
+                Spans.in(traceId, SpanKind.INTERNAL, "import-jobs process"));
         List<String> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId))
                 .map(SpanData::getSpanId).toList();
         assertTrue(trace.contains(process.getParentSpanId()), "the processing span hangs in the record's trace");

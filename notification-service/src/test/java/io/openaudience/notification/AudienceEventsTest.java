@@ -8,6 +8,7 @@ import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;
 import io.openaudience.testsupport.KafkaRecords;
+import io.openaudience.testsupport.Spans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -69,11 +70,11 @@ class AudienceEventsTest {
 
         awaitStatus(sub, id, "completed");
 
-        SpanData received = TestSpans.await(spans, Duration.ofSeconds(20), "the record's consumer span",
+        SpanData received = Spans.await(spans, Duration.ofSeconds(20), "the record's consumer span",
                 s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.CONSUMER);
         assertEquals(publishSpan, received.getParentSpanId(), "the consumer span continues the record's traceparent");
-        TestSpans.await(spans, Duration.ofSeconds(20), "the chunk's processing span",
-                TestSpans.in(traceId, SpanKind.INTERNAL, "email-requests process"));
+        Spans.await(spans, Duration.ofSeconds(20), "the chunk's processing span",
+                Spans.in(traceId, SpanKind.INTERNAL, "email-requests process"));
 
         ConsumerRecord<String, String> published = KafkaRecords.first(Topics.AUDIENCE_EVENTS, "notifications/" + id,
                 Duration.ofSeconds(60));

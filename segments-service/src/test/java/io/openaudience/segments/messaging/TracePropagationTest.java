@@ -3,8 +3,8 @@ package io.openaudience.segments.messaging;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.segments.EmailFixtures;
 import io.openaudience.segments.ImportFixtures;
-import io.openaudience.segments.TestSpans;
 import io.openaudience.testsupport.KafkaRecords;
+import io.openaudience.testsupport.Spans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -50,8 +50,8 @@ class TracePropagationTest {
                 .when().post("/api/v2/idea-manager/create-users")
                 .then().statusCode(202).extract().response());
 
-        SpanData server = TestSpans.await(spans, Duration.ofSeconds(20), "the request's server span",
-                TestSpans.in(traceId, SpanKind.SERVER, "create-users"));
+        SpanData server = Spans.await(spans, Duration.ofSeconds(20), "the request's server span",
+                Spans.in(traceId, SpanKind.SERVER, "create-users"));
         assertEquals(callerSpan, server.getParentSpanId(), "the server span continues the caller's traceparent");
         assertEquals(1, ImportFixtures.count("SELECT count(*) FROM segments.outbox WHERE message_key = ? "
                 + "AND headers LIKE ?", job.toString(), "%00-" + traceId + "-%"), "the outbox row stores the trace");
@@ -63,8 +63,8 @@ class TracePropagationTest {
         String[] parts = new String(header.value(), StandardCharsets.UTF_8).split("-");
         assertEquals(traceId, parts[1], "the record continues the request's trace");
 
-        SpanData publish = TestSpans.await(spans, Duration.ofSeconds(20), "the relay's publish span",
-                TestSpans.in(traceId, SpanKind.PRODUCER, Topics.IMPORT_JOBS + " publish"));
+        SpanData publish = Spans.await(spans, Duration.ofSeconds(20), "the relay's publish span",
+                Spans.in(traceId, SpanKind.PRODUCER, Topics.IMPORT_JOBS + " publish"));
         assertEquals(parts[2], publish.getSpanId(), "the record's parent is the publish span");
         List<String> spanIdsOfTrace = spans.getFinishedSpanItems().stream()
                 .filter(s -> s.getTraceId().equals(traceId)).map(SpanData::getSpanId).toList();
@@ -90,8 +90,8 @@ class TracePropagationTest {
         assertNotNull(header, "the chunk carries a traceparent");
         String[] parts = new String(header.value(), StandardCharsets.UTF_8).split("-");
         assertEquals(traceId, parts[1], "notification-service continues the send request's trace");
-        SpanData publish = TestSpans.await(spans, Duration.ofSeconds(20), "the chunk's publish span",
-                TestSpans.in(traceId, SpanKind.PRODUCER, Topics.EMAIL_REQUESTS + " publish"));
+        SpanData publish = Spans.await(spans, Duration.ofSeconds(20), "the chunk's publish span",
+                Spans.in(traceId, SpanKind.PRODUCER, Topics.EMAIL_REQUESTS + " publish"));
         assertEquals(parts[2], publish.getSpanId());
     }
 
