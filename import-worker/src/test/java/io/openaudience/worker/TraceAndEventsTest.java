@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.openaudience.testsupport.Metrics;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -20,18 +21,15 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.openaudience.worker.ImportFixtures.awaitFinished;
 import static io.openaudience.worker.ImportFixtures.message;
 import static io.openaudience.worker.ImportFixtures.newSubscription;
 import static io.openaudience.worker.ImportFixtures.query;
 import static io.openaudience.worker.ImportFixtures.queueJob;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,8 +54,8 @@ class TraceAndEventsTest {
         long segment = ImportFixtures.createSegment(sub, INITIATIVE, "traced");
         UUID job = queueJob(sub, INITIATIVE, segment, "csv",
                 "email,name\nana@example.com,Ana\nnot-an-email,Bo\n".getBytes(StandardCharsets.UTF_8), 37);
-        String traceId = hex(16);
-        String publishSpan = hex(8);
+        String traceId = Spans.randomId(16);
+        String publishSpan = Spans.randomId(8);
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.IMPORT_JOBS, null, job.toString(),
                 message(job, sub, INITIATIVE));
         record.headers().add("traceparent", ("00-" + traceId + "-" + publishSpan + "-01")
@@ -131,45 +129,28 @@ class TraceAndEventsTest {
 
     @Test
     void metricsShowTheQueueAndTheRowsAsTheyMove() throws Exception {
-        double rejectedBefore = metric("worker_rows_total", "kind=\"segments\"", "outcome=\"rejected\"");
-        double acceptedBefore = metric("worker_rows_total", "kind=\"segments\"", "outcome=\"accepted\"");
+        double rejectedBefore = Metrics.value("worker_rows_total", 0, "kind=\"segments\"", "outcome=\"rejected\"");
+        double acceptedBefore = Metrics.value("worker_rows_total", 0, "kind=\"segments\"", "outcome=\"accepted\"");
         long sub = newSubscription();
         // Queued but never published: it waits (the sweeper's grace is 10 minutes in the tests), so the queue shows it.
         UUID waiting = queueJob(sub, INITIATIVE, null, "csv", "email\nw@example.com\n".getBytes(StandardCharsets.UTF_8),
                 37);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (metric("worker_jobs_queued", "kind=\"segments\"") < 1
-                    || metric("worker_queue_lag_seconds", "kind=\"segments\"") <= 0) {
+            while (Metrics.value("worker_jobs_queued", 0, "kind=\"segments\"") < 1
+                    || Metrics.value("worker_queue_lag_seconds", 0, "kind=\"segments\"") <= 0) {
                 assertTrue(System.nanoTime() < deadline, "the queued job shows in worker_jobs_queued and its lag");
                 Thread.sleep(200);
             }
             UUID job = ImportFixtures.importFile(sub, INITIATIVE, null, "csv",
                     "email\na@example.com\nb@example.com\nnope\n".getBytes(StandardCharsets.UTF_8));
             awaitFinished(job);
-            assertEquals(acceptedBefore + 2, metric("worker_rows_total", "kind=\"segments\"", "outcome=\"accepted\""));
-            assertEquals(rejectedBefore + 1, metric("worker_rows_total", "kind=\"segments\"", "outcome=\"rejected\""));
+            assertEquals(acceptedBefore + 2,
+                    Metrics.value("worker_rows_total", 0, "kind=\"segments\"", "outcome=\"accepted\""));
+            assertEquals(rejectedBefore + 1,
+                    Metrics.value("worker_rows_total", 0, "kind=\"segments\"", "outcome=\"rejected\""));
         } finally {
             ImportFixtures.execute("DELETE FROM segments.import_job WHERE id = ?", waiting);
         }
-    }
-
-    /** The value of the first sample of {@code name} on /q/metrics whose labels include all of {@code labels}. */
-    static double metric(String name, String... labels) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && List.of(labels).stream().allMatch(line::contains)) {
-                // "name{labels} value", maybe followed by " # {exemplar} value timestamp".
-                return Double.parseDouble(line.split(" # ")[0].trim().split(" ")[1]);
-            }
-        }
-        return 0;
-    }
-
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(b);
-        b[0] |= 1;
-        return HexFormat.of().formatHex(b);
     }
 }

@@ -15,6 +15,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.openaudience.testsupport.Metrics;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,20 +24,16 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.openaudience.notification.NotificationFixtures.address;
 import static io.openaudience.notification.NotificationFixtures.awaitStatus;
 import static io.openaudience.notification.NotificationFixtures.chunks;
 import static io.openaudience.notification.NotificationFixtures.newSubscription;
 import static io.openaudience.notification.NotificationFixtures.recipient;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * notification-service's part of a send's trace and of the outbound events: a chunk whose record carries a
@@ -54,14 +51,14 @@ class AudienceEventsTest {
 
     @Test
     void aTracedSendEndsWithOneNotificationFinishedEventAndCountedMails() throws Exception {
-        double sentBefore = metric("notification_mails_total", "outcome=\"sent\"");
-        double failedBefore = metric("notification_mails_total", "outcome=\"failed\"");
+        double sentBefore = Metrics.value("notification_mails_total", 0, "outcome=\"sent\"");
+        double failedBefore = Metrics.value("notification_mails_total", 0, "outcome=\"failed\"");
         long sub = newSubscription();
         UUID id = UUID.randomUUID();
         List<EmailRequestMessage> chunk = chunks(id, sub, "segment", "Events", "<p>Hi {firstName}</p>", 5,
                 recipient(1, address("ev1"), "One"), recipient(2, address("ev2"), "Two"), recipient(3, "broken", null));
-        String traceId = hex(16);
-        String publishSpan = hex(8);
+        String traceId = Spans.randomId(16);
+        String publishSpan = Spans.randomId(8);
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.EMAIL_REQUESTS, null, id.toString(),
                 JSON.writeValueAsString(chunk.get(0)));
         record.headers().add("traceparent", ("00-" + traceId + "-" + publishSpan + "-01")
@@ -98,26 +95,7 @@ class AudienceEventsTest {
         assertEquals(1, KafkaRecords.all(Topics.AUDIENCE_EVENTS, "notifications/" + id, Duration.ofSeconds(30))
                 .size(), "one event per notification");
 
-        assertEquals(sentBefore + 2, metric("notification_mails_total", "outcome=\"sent\""));
-        assertEquals(failedBefore + 1, metric("notification_mails_total", "outcome=\"failed\""));
-    }
-
-    /** The value of the first sample of {@code name} on /q/metrics whose labels include all of {@code labels}. */
-    private static double metric(String name, String... labels) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && List.of(labels).stream().allMatch(line::contains)) {
-                // "name{labels} value", maybe followed by " # {exemplar} value timestamp".
-                return Double.parseDouble(line.split(" # ")[0].trim().split(" ")[1]);
-            }
-        }
-        return 0;
-    }
-
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(b);
-        b[0] |= 1;
-        return HexFormat.of().formatHex(b);
+        assertEquals(sentBefore + 2, Metrics.value("notification_mails_total", 0, "outcome=\"sent\""));
+        assertEquals(failedBefore + 1, Metrics.value("notification_mails_total", 0, "outcome=\"failed\""));
     }
 }

@@ -5,8 +5,10 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
@@ -35,6 +37,14 @@ public final class Spans {
     /** Matches spans of one trace, of one kind, whose name contains the text. */
     public static Predicate<SpanData> in(String traceId, SpanKind kind, String name) {
         return s -> s.getTraceId().equals(traceId) && s.getKind() == kind && s.getName().contains(name);
+    }
+
+    /** A random, valid W3C trace id ({@code bytes} 16) or span id ({@code bytes} 8) in lower-case hex. */
+    public static String randomId(int bytes) {
+        byte[] b = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(b);
+        b[0] |= 1;
+        return HexFormat.of().formatHex(b);
     }
 
     private static List<String> describe(List<SpanData> spans) {

@@ -2,12 +2,12 @@ package io.openaudience.segments.messaging;
 
 import io.openaudience.segments.ImportFixtures;
 import io.quarkus.test.junit.QuarkusTest;
+import io.openaudience.testsupport.Metrics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 /** The outbox gauges on /q/metrics follow the table: a row that cannot leave yet shows as backlog and age. */
 @QuarkusTest
 class OutboxMetricsTest {
@@ -20,23 +20,16 @@ class OutboxMetricsTest {
                 + "VALUES ('metrics-probe', ?, '{}', now() - interval '1 minute', now() + interval '1 hour')", key);
         try {
             ImportFixtures.await(Duration.ofSeconds(20), "backlog and age on /q/metrics",
-                    () -> metric("outbox_backlog_rows") >= 1 && metric("outbox_oldest_age_seconds") >= 60);
+                    () -> outbox("outbox_backlog_rows") >= 1 && outbox("outbox_oldest_age_seconds") >= 60);
         } finally {
             ImportFixtures.execute("DELETE FROM segments.outbox WHERE message_key = ?", key);
         }
         ImportFixtures.await(Duration.ofSeconds(20), "the age falls once the row is gone",
-                () -> metric("outbox_oldest_age_seconds") < 60);
+                () -> outbox("outbox_oldest_age_seconds") < 60);
     }
 
-    /** The sample of {@code name} for segments.outbox on /q/metrics (-1 when absent). */
-    private static double metric(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") && line.contains("table=\"segments.outbox\"")) {
-                // "name{labels} value", maybe followed by " # {exemplar} value timestamp".
-                return Double.parseDouble(line.split(" # ")[0].trim().split(" ")[1]);
-            }
-        }
-        return -1;
+    /** The sample of {@code name} for segments.outbox (-1 when absent). */
+    private static double outbox(String name) {
+        return Metrics.value(name, -1, "table=\"segments.outbox\"");
     }
 }

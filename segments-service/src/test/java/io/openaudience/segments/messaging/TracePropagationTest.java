@@ -16,11 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.openaudience.segments.ImportFixtures.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,8 +39,8 @@ class TracePropagationTest {
 
     @Test
     void importRequestOutboxRowAndKafkaRecordShareOneTrace() throws Exception {
-        String traceId = hex(16);
-        String callerSpan = hex(8);
+        String traceId = Spans.randomId(16);
+        String callerSpan = Spans.randomId(8);
         long sub = ImportFixtures.freshSubscription();
         byte[] csv = "name,email\nAna,ana@example.com\n".getBytes(StandardCharsets.UTF_8);
         UUID job = ImportFixtures.jobId(as(sub, "DEE").header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
@@ -74,12 +72,12 @@ class TracePropagationTest {
 
     @Test
     void sendRequestsChunksCarryTheRequestsTrace() throws Exception {
-        String traceId = hex(16);
+        String traceId = Spans.randomId(16);
         long sub = EmailFixtures.freshSubscription();
         long segment = EmailFixtures.segment(sub, "DEE", "Traced");
         EmailFixtures.link(segment, sub, "DEE", EmailFixtures.member(sub, "t@example.com", "T", "active"));
         UUID id = UUID.fromString(EmailFixtures.as(sub, "DEE")
-                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01")
+                .header("traceparent", "00-" + traceId + "-" + Spans.randomId(8) + "-01")
                 .body(Map.of("subject", "Traced", "body", "<p>Hi</p>"))
                 .post("/api/v2/segments/{id}/send-email", segment)
                 .then().statusCode(202).extract().path("data.notificationId"));
@@ -93,12 +91,5 @@ class TracePropagationTest {
         SpanData publish = Spans.await(spans, Duration.ofSeconds(20), "the chunk's publish span",
                 Spans.in(traceId, SpanKind.PRODUCER, Topics.EMAIL_REQUESTS + " publish"));
         assertEquals(parts[2], publish.getSpanId());
-    }
-
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(b);
-        b[0] |= 1;
-        return HexFormat.of().formatHex(b);
     }
 }
