@@ -14,3 +14,9 @@ GRANT SELECT, INSERT ON audience.app_user TO import_worker;
 GRANT USAGE ON SEQUENCE audience.app_user_id_seq TO import_worker;
 GRANT SELECT, INSERT, UPDATE ON audience.user_attribute TO import_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON audience.user_group_member TO import_worker;
+-- The audience-events of a job's end, in the job's transaction (WorkerEvents; published by the schema owner's relay).
+GRANT INSERT ON audience.outbox TO import_worker;
+GRANT USAGE ON SEQUENCE audience.outbox_id_seq TO import_worker;
+-- Kafka records the worker could not read and jobs it gave up on (DeadLetters).
+GRANT INSERT ON audience.dead_letter TO import_worker;
+GRANT USAGE ON SEQUENCE audience.dead_letter_id_seq TO import_worker;

@@ -15,3 +15,9 @@ GRANT USAGE ON SEQUENCE segments.member_id_seq TO import_worker;
 -- The job's per-row results and errors, and the first row of each e-mail seen by a job (deleted when it ends).
 GRANT INSERT ON segments.import_job_result, segments.import_job_error TO import_worker;
 GRANT SELECT, INSERT, DELETE ON segments.import_job_seen TO import_worker;
+-- The audience-events of a job's end, in the job's transaction (WorkerEvents; published by the schema owner's relay).
+GRANT INSERT ON segments.outbox TO import_worker;
+GRANT USAGE ON SEQUENCE segments.outbox_id_seq TO import_worker;
+-- Kafka records the worker could not read and jobs it gave up on (DeadLetters).
+GRANT INSERT ON segments.dead_letter TO import_worker;
+GRANT USAGE ON SEQUENCE segments.dead_letter_id_seq TO import_worker;
