@@ -53,6 +53,7 @@ public class OutboxRelay {
     private final Counter publishedCount;
     private final Counter failedCount;
     private final Counter deadCount;
+    private volatile String lastDeadReason;
     private KafkaProducer<String, String> producer;
     private volatile boolean stopping;
     private volatile boolean kicked;
@@ -68,6 +69,16 @@ public class OutboxRelay {
         this.publishedCount = registry.counter("outbox.relay.published");
         this.failedCount = registry.counter("outbox.relay.failed");
         this.deadCount = registry.counter("outbox.relay.dead");
+    }
+
+    /** Rows moved to the dead-letter table since start (readiness shows it: {@link OutboxDeadLetterCheck}). */
+    public long deadLettered() {
+        return (long) deadCount.count();
+    }
+
+    /** Why the latest of them could not be published, or null. */
+    public String lastDeadLetterReason() {
+        return lastDeadReason;
     }
 
     /**
@@ -169,6 +180,7 @@ public class OutboxRelay {
             if (poison(failure.error()) && row.attempts() + 1 >= config.maxAttempts()) {
                 outbox.deadLetter(row.id(), reason).await().atMost(awaitLimit());
                 dead++;
+                lastDeadReason = reason;
                 LOG.errorf("outbox relay: row %d (topic %s, key %s) moved to the dead-letter table after %d "
                         + "attempts: %s", row.id(), row.topic(), row.key(), row.attempts() + 1, reason);
             } else {

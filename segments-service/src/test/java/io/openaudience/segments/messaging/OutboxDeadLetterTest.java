@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +77,13 @@ class OutboxDeadLetterTest {
         assertEquals(0, ImportFixtures.count("SELECT count(*) FROM segments.outbox WHERE id = ?", poison),
                 "the row left the outbox");
         assertEquals(deadBefore + 1, registry.counter("outbox.relay.dead").count(), "outbox_relay_dead_total");
+        // Readiness names it and stays UP: the rows behind it are published.
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'outbox dead letters' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'outbox dead letters' }.data.deadLetters",
+                        greaterThanOrEqualTo((int) deadBefore + 1))
+                .body("checks.find { it.name == 'outbox dead letters' }.data.latestReason",
+                        startsWith("RecordTooLargeException"));
 
         // The row behind it on the same key goes out now, and it is the only record of that key on the topic.
         ImportFixtures.await(Duration.ofSeconds(30), "the row behind the poison published",
