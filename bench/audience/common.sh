@@ -24,8 +24,6 @@ AUDIENCE_JAVA_OPTS="${AUDIENCE_JAVA_OPTS:-}"
 # The built services (quarkus-app folders); point one elsewhere to measure another build in the same machine state.
 WORKER_APP="${WORKER_APP:-$REPO/import-worker/target/quarkus-app}"
 AUDIENCE_APP="${AUDIENCE_APP:-$REPO/audience-service/target/quarkus-app}"
-# DEV-ONLY key ring of encrypted attribute values, the one deploy/local/stack passes to both services.
-DEV_ENCRYPTION_KEYS=dev1:udNXOHpi6NWK22+jnevnb9n5h1ZCTftFe8YfAHEc7/c=
 COMPANY=7001
 # The bench's applications: the warm-up's, the COPY baseline's and the big group's (one tenant each).
 APP_WARM=warm
@@ -69,10 +67,6 @@ run_service() {
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
-        JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
-        JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
-        AUDIENCE_ENCRYPTION_KEYS="$DEV_ENCRYPTION_KEYS" AUDIENCE_ENCRYPTION_ACTIVE_KEY=dev1 \
-        GOSQUARED_FEED_SECRET="${GOSQUARED_FEED_SECRET:-dev-only-gosquared-feed-secret-0123456789}" \
         IMPORT_WORKER_FETCH_ALLOWED_HOSTS=127.0.0.1 \
         HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
         nohup "${java[@]}" $opts -jar "$app/quarkus-run.jar" \

@@ -73,9 +73,6 @@ start_service() {
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" \
-        JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
-        JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
-        UNSUBSCRIBE_SECRET="${UNSUBSCRIBE_SECRET:-dev-only-unsubscribe-secret-change-me}" \
         PUBLIC_URL="http://127.0.0.1:$NOTIFICATION_PORT" HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
         nohup "${java[@]}" "$@" -jar "$REPO/$name/target/quarkus-app/quarkus-run.jar" \
         >>"$STATE/$name.log" 2>&1 </dev/null &

@@ -49,8 +49,6 @@ start_segments() {
     DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
         DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" DB_USER=app DB_PASSWORD=app \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" HTTP_PORT="$SEGMENTS_PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
-        JWT_PUBLIC_KEY_LOCATION="$REPO/deploy/local/dev-keys/publicKey.pem" \
-        JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
         nohup "${SEGMENTS_JAVA[@]}" -jar "$REPO/segments-service/target/quarkus-app/quarkus-run.jar" \
         >>"$STATE/segments.log" 2>&1 &
     echo $! >"$STATE/segments.pid"

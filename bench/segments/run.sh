@@ -50,8 +50,6 @@ DB_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/audience" \
 DB_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/audience" \
 DB_USER=app DB_PASSWORD=app \
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19999 \
-JWT_PUBLIC_KEY_LOCATION="$ROOT/deploy/local/dev-keys/publicKey.pem" \
-JWT_ISSUER=https://openaudience.local/dev JWT_AUDIENCES=openaudience \
     "${APP_JAVA[@]}" -Dquarkus.log.level=WARN ${APP_JAVA_OPTS:-} \
     -jar "$ROOT/segments-service/target/quarkus-app/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
 APP_PID=$!

@@ -22,7 +22,10 @@
 #                                          <SERVICE>_JAVA_OPTS), one per line: `mapfile -t opts < <(...)`
 #   infra_service_env                      the rest of deploy/jvm.env (MALLOC_ARENA_MAX, pool sizes) as NAME=VALUE
 #                                          lines, for `env`
-#   infra_java_cmd SERVICE                 `env <those> java <options>`, one word per line (benchmarks)
+#   infra_dev_env                          the DEV-ONLY keys and secrets every service needs to start (JWT key and
+#                                          claims, encryption key ring, feed and unsubscribe HMAC keys) as NAME=VALUE
+#                                          lines; a variable already set in the environment wins
+#   infra_java_cmd SERVICE                 `env <sizes> <dev env> java <options>`, one word per line (benchmarks)
 
 INFRA_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 INFRA_CACHE="${INFRA_CACHE:-$INFRA_REPO/.local/cache}"
@@ -102,9 +105,24 @@ infra_service_env() {
 
 # The command that starts a service's JVM with those sizes, one word per line:
 #   mapfile -t java < <(infra_java_cmd import-worker); nohup "${java[@]}" -jar …/quarkus-run.jar &
+# The local stack's and the benchmarks' keys and secrets. DEV-ONLY: never use them outside a developer machine or CI
+# (the prod profile has no defaults, and no manifest under deploy/k8s carries them).
+infra_dev_env() {
+    local key=dev1:udNXOHpi6NWK22+jnevnb9n5h1ZCTftFe8YfAHEc7/c=
+    printf '%s\n' \
+        "JWT_PUBLIC_KEY_LOCATION=${JWT_PUBLIC_KEY_LOCATION:-$INFRA_REPO/deploy/local/dev-keys/publicKey.pem}" \
+        "JWT_ISSUER=${JWT_ISSUER:-https://openaudience.local/dev}" \
+        "JWT_AUDIENCES=${JWT_AUDIENCES:-openaudience}" \
+        "AUDIENCE_ENCRYPTION_KEYS=${AUDIENCE_ENCRYPTION_KEYS:-$key}" \
+        "AUDIENCE_ENCRYPTION_ACTIVE_KEY=${AUDIENCE_ENCRYPTION_ACTIVE_KEY:-dev1}" \
+        "GOSQUARED_FEED_SECRET=${GOSQUARED_FEED_SECRET:-dev-only-gosquared-feed-secret-0123456789}" \
+        "UNSUBSCRIBE_SECRET=${UNSUBSCRIBE_SECRET:-dev-only-unsubscribe-secret-change-me}"
+}
+
 infra_java_cmd() {
     echo env
     infra_service_env
+    infra_dev_env
     echo java
     infra_java_opts "$1"
 }
