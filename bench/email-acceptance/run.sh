@@ -13,7 +13,6 @@ BODY_BYTES=${2:-2048}
 # shellcheck source=../lib/common.sh
 . bench/lib/common.sh
 PGBIN=${PGBIN:-$(need_postgres_bin)}
-MIGRATIONS=segments-service/src/main/resources/db/segments
 REPOSITORY=segments-service/src/main/java/io/openaudience/segments/repository/EmailRequestRepository.java
 
 D=$(mktemp -d /tmp/email-bench.XXXXXX)
@@ -32,7 +31,7 @@ export PGOPTIONS='-c search_path=segments'
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$D" -U postgres -d postgres "$@"; }
 
 psql_ -c "CREATE SCHEMA segments"
-for f in $(ls "$MIGRATIONS"/V*.sql | sort -V); do psql_ -f "$f"; done
+for f in $(segments_migrations); do psql_ -f "$f"; done
 
 # The statement under test, taken from the repository source so the bench cannot drift from the code: the Java
 # expressions of FREEZE and SEGMENT_MEMBERS evaluated by jshell against common's classes (which build the JSON), then
