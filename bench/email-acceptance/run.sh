@@ -3,6 +3,8 @@
 # for a segment of 10, against a same-run baseline: copying the same recipients once into a table, one row each
 # (what any per-recipient freeze costs at least). Starts a throwaway PostgreSQL 15 on a Unix socket only (no TCP
 # port), applies the segments migrations, seeds with generate_series, prints figures, and removes everything.
+# Needs a JDK (jshell: the statement is built by the repository's own code, compiled with ./mvnw), python3 and
+# PostgreSQL's server binaries (installed with apt-get when missing).
 # Usage: bench/email-acceptance/run.sh [N=1000000] [BODY_BYTES=2048]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,7 +13,6 @@ BODY_BYTES=${2:-2048}
 # shellcheck source=../lib/common.sh
 . bench/lib/common.sh
 PGBIN=${PGBIN:-$(need_postgres_bin)}
-MIGRATIONS=segments-service/src/main/resources/db/segments
 REPOSITORY=segments-service/src/main/java/io/openaudience/segments/repository/EmailRequestRepository.java
 
 D=$(mktemp -d /tmp/email-bench.XXXXXX)
@@ -30,16 +31,40 @@ export PGOPTIONS='-c search_path=segments'
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$D" -U postgres -d postgres "$@"; }
 
 psql_ -c "CREATE SCHEMA segments"
-for f in $(ls "$MIGRATIONS"/V*.sql | sort -V); do psql_ -f "$f"; done
+for f in $(segments_migrations); do psql_ -f "$f"; done
 
-# The statement under test, taken from the repository source so the bench cannot drift from the code.
-python3 - "$REPOSITORY" > "$D/freeze.sql" <<'PY'
-import re, sys, textwrap
+# The statement under test, taken from the repository source so the bench cannot drift from the code: the Java
+# expressions of FREEZE and SEGMENT_MEMBERS evaluated by jshell against common's classes (which build the JSON), then
+# Hibernate's named parameters numbered for a prepared statement.
+command -v jshell >/dev/null || { echo "jshell is missing: a JDK 17+ is needed" >&2; exit 1; }
+./mvnw -q -B -pl common compile
+python3 - "$REPOSITORY" "$D/freeze.txt" > "$D/freeze.jsh" <<'PY'
+import json, re, sys
 src = open(sys.argv[1]).read()
-blocks = {m.group(1): textwrap.dedent(m.group(2)) for m in
-          re.finditer(r'static final String (\w+) = """\n(.*?)""";', src, re.S)}
-print("PREPARE email_freeze(text, bigint, text, text, text, text, text, bigint, bigint) AS")
-print(blocks["FREEZE"].replace("%s", blocks["SEGMENT_MEMBERS"]) + ";")
+def expr(name):
+    return re.search(r'static final String ' + name + r' = (.*?""");', src, re.S).group(1)
+print("import io.openaudience.common.messaging.EmailRequestMessage;")
+print("import io.openaudience.common.messaging.EmailRequestMessage.Json;")
+print("String SEGMENT_MEMBERS = " + expr("SEGMENT_MEMBERS") + ";")
+print("String FREEZE = " + expr("FREEZE") + ";")
+print("java.nio.file.Files.writeString(java.nio.file.Path.of(" + json.dumps(sys.argv[2])
+      + "), FREEZE.formatted(SEGMENT_MEMBERS));")
+print("/exit")
+PY
+jshell -s --class-path common/target/classes "$D/freeze.jsh"
+python3 - "$D/freeze.txt" > "$D/freeze.sql" <<'PY'
+import re, sys
+# The EXECUTE below passes the values in this order.
+params = ["notification", "subscription", "initiative", "kind", "subject", "body", "topic", "source", "size",
+          "headers"]
+types = ["text", "bigint", "text", "text", "text", "text", "text", "bigint", "bigint", "text"]
+sql = open(sys.argv[1]).read()
+def number(m):
+    if m.group(1) not in params:
+        sys.exit("unknown parameter :" + m.group(1))
+    return "$" + str(params.index(m.group(1)) + 1)
+print("PREPARE email_freeze(" + ", ".join(types) + ") AS")
+print(re.sub(r"(?<![:\w]):([A-Za-z]\w*)", number, sql) + ";")
 PY
 
 seed() { # seed <segment id> <members>
@@ -62,7 +87,7 @@ run() { # run <segment id> -> "median_freeze_ms median_baseline_ms"
         for _ in $(seq "$REPEAT"); do
             echo '\echo TAG freeze'
             echo "EXECUTE email_freeze(gen_random_uuid()::text, 1, 'DEE', 'segment', 'Hi {firstName}', '$body',
-                  'email-requests', $1, 500);"
+                  'email-requests', $1, 500, NULL);"
             echo '\echo TAG baseline'
             echo "INSERT INTO recipient_copy SELECT m.id, m.email, m.first_name FROM user_segment us JOIN member m
                   ON m.id = us.user_id WHERE us.segment_id = $1 AND us.subscription_id = 1
@@ -89,6 +114,6 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '\nemail acceptance freeze, PostgreSQL 15, body %s bytes, load %s\n' "$BODY_BYTES" "$LOAD"
 printf 'median of %s runs each; baseline = INSERT the same recipients into a table, one row each\n' "$REPEAT"
 printf '%-12s %10s %8s %22s %8s\n' recipients freeze_ms chunks baseline_copy_ms ratio
-printf '%-12s %10.0f %8s %22.0f %8.2f\n' "$N" "$F1" "$CHUNKS" "$B1" "$(echo "$F1 / $B1" | bc -l)"
-printf '%-12s %10.1f %8s %22.1f %8.2f\n' 10 "$F2" 1 "$B2" "$(echo "$F2 / $B2" | bc -l)"
+printf '%-12s %10.0f %8s %22.0f %8s\n' "$N" "$F1" "$CHUNKS" "$B1" "$(ratio "$F1" "$B1")"
+printf '%-12s %10.1f %8s %22.1f %8s\n' 10 "$F2" 1 "$B2" "$(ratio "$F2" "$B2")"
 printf 'outbox payload for %s recipients: %s; JVM side: 2 numbers back, whatever N\n' "$N" "$BYTES"

@@ -30,15 +30,19 @@ bench_postgres() {
     infra_log "postgres: shared_buffers=$(infra_pg_super "$PG_PORT" "SHOW shared_buffers") max_wal_size=$(infra_pg_super "$PG_PORT" "SHOW max_wal_size") synchronous_commit=$(infra_pg_super "$PG_PORT" "SHOW synchronous_commit")"
 }
 
+# segments-service's migration files in Flyway's order: by version (V1 < V1_1 < V10), not by file name.
+segments_migrations() {
+    ls "$REPO"/segments-service/src/main/resources/db/segments/V*.sql \
+        | awk -F/ '{ v = $NF; sub(/^V/, "", v); sub(/__.*/, "", v); gsub(/_/, ".", v); print v "\t" $0 }' \
+        | sort -V | cut -f2
+}
+
 # The segments schema exactly as segments-service's Flyway migrations create it (fresh each run).
 migrate_segments() {
     psql_app -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS segments CASCADE" \
         -c "CREATE SCHEMA segments" >/dev/null
     local f
-    # In Flyway's order: by version (V1 < V1_1 < V10), not by file name.
-    for f in $(ls "$REPO"/segments-service/src/main/resources/db/segments/V*.sql \
-               | awk -F/ '{ v = $NF; sub(/^V/, "", v); sub(/__.*/, "", v); gsub(/_/, ".", v); print v "\t" $0 }' \
-               | sort -V | cut -f2); do
+    for f in $(segments_migrations); do
         PGOPTIONS='-c search_path=segments' psql_app -f "$f" >/dev/null
     done
 }

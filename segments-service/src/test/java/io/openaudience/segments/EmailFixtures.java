@@ -91,6 +91,18 @@ public final class EmailFixtures {
      */
     public static List<EmailRequestMessage> chunks(UUID id) throws Exception {
         List<EmailRequestMessage> chunks = new ArrayList<>();
+        for (String payload : payloads(id)) {
+            EmailRequestMessage message = JSON.readValue(payload, EmailRequestMessage.class);
+            JsonNode roundTrip = JSON.readTree(JSON.writeValueAsString(message));
+            assertEquals(roundTrip, JSON.readTree(payload), "payload fields differ from EmailRequestMessage");
+            chunks.add(message);
+        }
+        return chunks;
+    }
+
+    /** The payloads of a request's outbox rows, in publishing order, as written; each row is for `email-requests`. */
+    public static List<String> payloads(UUID id) throws SQLException {
+        List<String> payloads = new ArrayList<>();
         try (Connection c = connect();
              PreparedStatement s = c.prepareStatement("SELECT topic, payload FROM segments.outbox"
                      + " WHERE message_key = ? ORDER BY id")) {
@@ -98,15 +110,11 @@ public final class EmailFixtures {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     assertEquals(Topics.EMAIL_REQUESTS, rs.getString("topic"));
-                    String payload = rs.getString("payload");
-                    EmailRequestMessage message = JSON.readValue(payload, EmailRequestMessage.class);
-                    JsonNode roundTrip = JSON.readTree(JSON.writeValueAsString(message));
-                    assertEquals(roundTrip, JSON.readTree(payload), "payload fields differ from EmailRequestMessage");
-                    chunks.add(message);
+                    payloads.add(rs.getString("payload"));
                 }
             }
         }
-        return chunks;
+        return payloads;
     }
 
     public static List<Long> userIds(List<EmailRequestMessage> chunks) {

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The event intake (Fynd {@code POST …/events}; GoSquared's tracking intake reuses {@link #record}): checks a batch,
  * then writes the events, the per-person per-name stats and the people's totals in one transaction, one set-based
- * statement per table, creating the people it names that do not exist yet.
+ * statement per table, creating the people it names that do not exist yet. Plain SQL in transactions on the pool,
+ * not Panache: multi-row upserts over {@code unnest}, and partitions created in a transaction of their own first.
  */
 @ApplicationScoped
 public class EventService {

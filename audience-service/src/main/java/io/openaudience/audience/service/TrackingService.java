@@ -44,7 +44,9 @@ import java.util.Set;
  * created_at} and the other profile fields) set the person's columns, every other key (top level or under
  * {@code custom}) merges into {@code custom} key by key, {@code null} removing it; a custom key that is the slug of
  * an attribute definition of the application is that attribute's value (checked by {@link AttributeRules}, sealed when
- * encrypted). Events go through {@link EventService#record} via the {@link EventBatcher}.
+ * encrypted). Events go through {@link EventService#record} via the {@link EventBatcher}. The write is one transaction
+ * on the pool, not Panache: upserts that create and lock the person in one statement ({@code INSERT … ON CONFLICT
+ * DO UPDATE … RETURNING}) and write each attribute value the same way, which entity operations cannot express.
  */
 @ApplicationScoped
 public class TrackingService {

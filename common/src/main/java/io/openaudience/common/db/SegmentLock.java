@@ -17,21 +17,14 @@ public enum SegmentLock {
     NO_KEY_UPDATE(" FOR NO KEY UPDATE");
 
     private final String sql;
-    private final String numberedSql;
 
     SegmentLock(String clause) {
         this.sql = "SELECT id FROM segments.segment WHERE id = ANY(?) AND subscription_id = ? AND initiative_id = ?"
                 + " ORDER BY id" + clause;
-        this.numberedSql = sql.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2").replaceFirst("\\?", "\\$3");
     }
 
     /** The statement; parameters: segment ids, subscription id, initiative key. */
     public String sql() {
         return sql;
-    }
-
-    /** The same statement with the Vert.x PostgreSQL client's numbered parameters ({@code $1}..{@code $3}). */
-    public String numberedSql() {
-        return numberedSql;
     }
 }

@@ -2,13 +2,13 @@ package io.openaudience.common.text;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static io.openaudience.testsupport.Streams.concat;
+import static io.openaudience.testsupport.Streams.repeated;
+import static io.openaudience.testsupport.Streams.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,41 +19,6 @@ class CsvRecordReaderTest {
 
     private static CsvRecordReader reader(InputStream in) {
         return CsvRecordReader.utf8(in, CsvLimits.DEFAULT);
-    }
-
-    private static InputStream text(String s) {
-        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** {@code size} bytes of {@code b}, generated as they are read (never held). */
-    private static InputStream repeated(byte b, long size) {
-        return new InputStream() {
-            private long left = size;
-
-            @Override
-            public int read() {
-                return left-- > 0 ? b : -1;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = (int) Math.min(len, left);
-                java.util.Arrays.fill(buf, off, off + n, b);
-                left -= n;
-                return n;
-            }
-        };
-    }
-
-    private static InputStream concat(InputStream... parts) {
-        InputStream all = parts[0];
-        for (int i = 1; i < parts.length; i++) {
-            all = new SequenceInputStream(all, parts[i]);
-        }
-        return all;
     }
 
     @Test
@@ -69,7 +34,7 @@ class CsvRecordReaderTest {
 
     @Test
     void a256MiBFieldIsCutAndReportedAndTheNextRowIsRead() throws IOException {
-        CsvRecordReader r = reader(concat(text("name,email\n"), repeated((byte) 'a', 256L << 20),
+        CsvRecordReader r = reader(concat(text("name,email\n"), repeated('a', 256L << 20),
                 text(",big@example.com\nOk,ok@example.com\n")));
         assertEquals(List.of("name", "email"), r.next());
         List<String> big = r.next();
@@ -82,7 +47,7 @@ class CsvRecordReaderTest {
 
     @Test
     void anUnterminatedQuoteOf256MiBEndsWithTheFile() throws IOException {
-        CsvRecordReader r = reader(concat(text("email\n\""), repeated((byte) 'a', 256L << 20)));
+        CsvRecordReader r = reader(concat(text("email\n\""), repeated('a', 256L << 20)));
         r.next();
         List<String> big = r.next();
         assertTrue(r.lastRecordUnterminated());
@@ -93,7 +58,7 @@ class CsvRecordReaderTest {
 
     @Test
     void aRowOfMillionsOfCommasIsCutAtTheColumnLimit() throws IOException {
-        CsvRecordReader r = reader(concat(text("email\n"), repeated((byte) ',', 5_000_000),
+        CsvRecordReader r = reader(concat(text("email\n"), repeated(',', 5_000_000),
                 text("\nok@example.com\n")));
         r.next();
         List<String> commas = r.nextNonBlank();

@@ -23,6 +23,8 @@ import java.util.UUID;
 /**
  * The delivery ledger in SQL: recording chunks, claiming due recipients under a lease, and the outcome of each
  * send. Every statement is set-based or a primary-key update; nothing here holds a notification's list in memory.
+ * Each method is a whole step of the consumer or the dispatcher (no request, no entity), so the ones of several
+ * statements open their transaction here, on the pool: the set-based ledger path, not Panache's entity CRUD.
  */
 @ApplicationScoped
 public class LedgerRepository {

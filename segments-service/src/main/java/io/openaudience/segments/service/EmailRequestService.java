@@ -1,25 +1,27 @@
 package io.openaudience.segments.service;
 
+import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.error.FieldError;
 import io.openaudience.common.mail.EmailTemplate;
 import io.openaudience.common.messaging.EmailKind;
 import io.openaudience.common.security.Tenant;
-import io.openaudience.segments.EmailAcceptance;
-import io.openaudience.segments.config.EmailConfig;
 import io.openaudience.outbox.OutboxRelay;
+import io.openaudience.segments.EmailAcceptance;
+import io.openaudience.segments.EmailRequest;
+import io.openaudience.segments.config.EmailConfig;
 import io.openaudience.segments.repository.EmailRequestRepository;
 import io.openaudience.segments.repository.EmailRequestRepository.Frozen;
+import io.openaudience.segments.repository.SegmentRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -32,42 +34,45 @@ public class EmailRequestService {
     /** How many unknown user ids a 404 names; the rest are only counted. */
     private static final int UNKNOWN_IDS_NAMED = 20;
 
-    private final Pool pool;
     private final EmailRequestRepository requests;
+    private final SegmentRepository segments;
     private final EmailConfig config;
     private final OutboxRelay relay;
 
-    public EmailRequestService(Pool pool, EmailRequestRepository requests, EmailConfig config, OutboxRelay relay) {
-        this.pool = pool;
+    public EmailRequestService(EmailRequestRepository requests, SegmentRepository segments, EmailConfig config,
+                               OutboxRelay relay) {
         this.requests = requests;
+        this.segments = segments;
         this.config = config;
         this.relay = relay;
     }
 
-    /** Runs the intake transaction; once it committed, the outbox relay publishes its chunks right away. */
-    private <T> Uni<T> committed(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(work).invoke(relay::kick);
+    /**
+     * Runs one use case in one transaction, then, only once it committed, kicks the outbox relay so its chunks leave
+     * at once (which is why the boundary is written out rather than declared with {@code @WithTransaction}, as in
+     * {@link ImportService#accept}).
+     */
+    private <T> Uni<T> committed(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).invoke(relay::kick);
     }
 
     /** Mails every member the segment has now; later membership changes do not reach this request. */
     public Uni<EmailAcceptance> sendToSegment(Tenant tenant, long segmentId, String subject, String body) {
         rejectIfAny(content(subject, body));
         UUID id = UUID.randomUUID();
-        return committed(conn -> requests.segmentExists(conn, tenant, segmentId)
+        // The segment is held (KEY SHARE) until its members are frozen, so it is not deleted under the acceptance.
+        return committed(() -> segments.exists(tenant, segmentId, SegmentLock.KEY_SHARE)
                 .chain(exists -> {
                     if (!exists) {
                         throw ApiException.notFound("segment");
                     }
-                    return requests.freeze(conn, config.topic(), id, tenant, EmailKind.SEGMENT, subject, body,
-                            segmentId);
+                    return requests.freeze(config.topic(), id, tenant, EmailKind.SEGMENT, subject, body, segmentId);
                 })
                 .chain(frozen -> {
                     if (frozen.recipients() == 0) {
                         throw ApiException.badRequest("segment", "the segment has no members");
                     }
-                    return requests.insertRequest(conn, id, tenant, EmailKind.SEGMENT, subject, body, segmentId,
-                                    frozen, 0)
-                            .replaceWith(new EmailAcceptance(id, frozen.recipients(), 0));
+                    return insert(id, tenant, EmailKind.SEGMENT, subject, body, segmentId, frozen, 0);
                 }));
     }
 
@@ -78,12 +83,15 @@ public class EmailRequestService {
         rejectIfAny(errors);
         Long[] ids = users.toArray(Long[]::new);
         UUID id = UUID.randomUUID();
-        return committed(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
+        return committed(() -> requests.checkUsers(tenant, ids, UNKNOWN_IDS_NAMED)
                 .chain(check -> {
                     rejectUnknown(check);
-                    return requests.freeze(conn, config.topic(), id, tenant, EmailKind.SELECTED, subject, body, ids);
+                    return requests.freeze(config.topic(), id, tenant, EmailKind.SELECTED, subject, body, ids);
                 })
-                .chain(frozen -> insert(conn, id, tenant, EmailKind.SELECTED, subject, body, frozen, 0)));
+                .chain(frozen -> {
+                    rejectIfNobody(frozen);
+                    return insert(id, tenant, EmailKind.SELECTED, subject, body, null, frozen, 0);
+                }));
     }
 
     /** Sends the invitation again to the picked members that are still pending; the others are skipped. */
@@ -91,7 +99,7 @@ public class EmailRequestService {
         rejectIfAny(users(users));
         Long[] ids = users.toArray(Long[]::new);
         UUID id = UUID.randomUUID();
-        return committed(conn -> requests.checkUsers(conn, tenant, ids, UNKNOWN_IDS_NAMED)
+        return committed(() -> requests.checkUsers(tenant, ids, UNKNOWN_IDS_NAMED)
                 .chain(check -> {
                     rejectUnknown(check);
                     if (check.pending() == 0) {
@@ -99,19 +107,36 @@ public class EmailRequestService {
                     }
                     // Counted from what was frozen, so a member who accepted meanwhile shows as skipped.
                     long given = check.pending() + check.notPending();
-                    return requests.freeze(conn, config.topic(), id, tenant, EmailKind.REINVITE, null, null, ids)
-                            .chain(frozen -> insert(conn, id, tenant, EmailKind.REINVITE, null, null, frozen,
-                                    given - frozen.recipients()));
+                    return requests.freeze(config.topic(), id, tenant, EmailKind.REINVITE, null, null, ids)
+                            .chain(frozen -> {
+                                rejectIfNobody(frozen);
+                                return insert(id, tenant, EmailKind.REINVITE, null, null, null, frozen,
+                                        given - frozen.recipients());
+                            });
                 }));
     }
 
-    private Uni<EmailAcceptance> insert(SqlConnection conn, UUID id, Tenant tenant,
-                                        EmailKind kind, String subject, String body, Frozen frozen, long skipped) {
+    private static void rejectIfNobody(Frozen frozen) {
         if (frozen.recipients() == 0) {
             throw ApiException.badRequest("users", "none of the users can be mailed");
         }
-        return requests.insertRequest(conn, id, tenant, kind, subject, body, null, frozen, skipped)
-                .replaceWith(new EmailAcceptance(id, frozen.recipients(), skipped));
+    }
+
+    /** The request's header row, in the same transaction as its chunks. */
+    private Uni<EmailAcceptance> insert(UUID id, Tenant tenant, EmailKind kind, String subject, String body,
+                                        Long segmentId, Frozen frozen, long skipped) {
+        EmailRequest request = new EmailRequest();
+        request.id = id;
+        request.subscriptionId = tenant.subscriptionId();
+        request.initiativeId = tenant.initiativeId();
+        request.kind = kind.wire();
+        request.subject = subject;
+        request.body = body;
+        request.segmentId = segmentId;
+        request.recipients = frozen.recipients();
+        request.skipped = skipped;
+        request.chunks = frozen.chunks();
+        return requests.persistAndFlush(request).replaceWith(new EmailAcceptance(id, frozen.recipients(), skipped));
     }
 
     private List<FieldError> users(List<Long> users) {

@@ -1,11 +1,13 @@
-package io.openaudience.worker;
+package io.openaudience.worker.service;
 
 import io.openaudience.testsupport.FyndOracle;
 import io.openaudience.testsupport.FyndOracle.Condition;
 import io.openaudience.testsupport.FyndOracle.Kind;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.worker.AudienceFixtures;
 import io.openaudience.worker.AudienceFixtures.Tenant;
+import io.openaudience.worker.ImportFixtures;
 import io.openaudience.worker.repository.AudienceJobRepository;
 import io.openaudience.worker.repository.ClaimedAudienceJob;
 import io.openaudience.worker.service.AudienceJobRunner;

@@ -1,7 +1,9 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import io.openaudience.testsupport.Infra;
+import io.openaudience.worker.AudienceFixtures;
 import io.openaudience.worker.AudienceFixtures.Tenant;
+import io.openaudience.worker.FileServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

@@ -1,6 +1,7 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.worker.ImportFixtures;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

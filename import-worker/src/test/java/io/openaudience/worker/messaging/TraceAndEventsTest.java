@@ -1,4 +1,4 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +14,8 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.openaudience.testsupport.Metrics;
+import io.openaudience.worker.AudienceFixtures;
+import io.openaudience.worker.ImportFixtures;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
+import io.openaudience.worker.ImportFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 

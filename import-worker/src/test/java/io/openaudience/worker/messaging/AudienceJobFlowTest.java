@@ -1,9 +1,10 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import io.openaudience.common.audience.AttributeCipher;
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.worker.AudienceFixtures;
 import io.openaudience.worker.AudienceFixtures.Tenant;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;

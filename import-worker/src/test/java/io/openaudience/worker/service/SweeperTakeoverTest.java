@@ -1,6 +1,7 @@
-package io.openaudience.worker;
+package io.openaudience.worker.service;
 
 import io.openaudience.testsupport.Infra;
+import io.openaudience.worker.ImportFixtures;
 import io.openaudience.worker.repository.ClaimedJob;
 import io.openaudience.worker.repository.ImportJobRepository;
 import io.openaudience.worker.service.ImportJobRunner;

@@ -1,20 +1,21 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.worker.ImportFixtures;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.openaudience.testsupport.Streams.concat;
+import static io.openaudience.testsupport.Streams.repeated;
+import static io.openaudience.testsupport.Streams.text;
 import static io.openaudience.worker.ImportFixtures.awaitFinished;
 import static io.openaudience.worker.ImportFixtures.count;
 import static io.openaudience.worker.ImportFixtures.errors;
@@ -66,39 +67,5 @@ class CsvLimitsFlowTest {
         assertEquals("third@example.com", query("SELECT email FROM segments.member WHERE subscription_id = ? "
                 + "AND first_name = 'Third'", big).get(0).get("email"));
         given().when().get("/q/health/ready").then().statusCode(200);
-    }
-
-    private static InputStream text(String s) {
-        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static InputStream repeated(char c, long size) {
-        return new InputStream() {
-            private long left = size;
-
-            @Override
-            public int read() {
-                return left-- > 0 ? c : -1;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = (int) Math.min(len, left);
-                Arrays.fill(buf, off, off + n, (byte) c);
-                left -= n;
-                return n;
-            }
-        };
-    }
-
-    private static InputStream concat(InputStream... parts) {
-        InputStream all = parts[0];
-        for (int i = 1; i < parts.length; i++) {
-            all = new SequenceInputStream(all, parts[i]);
-        }
-        return all;
     }
 }

@@ -1,8 +1,9 @@
-package io.openaudience.worker;
+package io.openaudience.worker.messaging;
 
 import io.openaudience.common.messaging.Topics;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;
+import io.openaudience.worker.ImportFixtures;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
