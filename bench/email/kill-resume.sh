@@ -12,8 +12,9 @@ LEASE="${LEASE:-5s}"
 CONCURRENCY="${CONCURRENCY:-16}"
 RUN="$(date +%s)"
 trap infra_down EXIT
+SEND_TIMEOUT="${SEND_TIMEOUT:-2s}"   # under half the lease, or the service refuses to start
 SERVICE_ARGS=(-Dnotification-service.rate="$RATE" -Dnotification-service.lease="$LEASE"
-              -Dnotification-service.concurrency="$CONCURRENCY")
+              -Dnotification-service.send-timeout="$SEND_TIMEOUT" -Dnotification-service.concurrency="$CONCURRENCY")
 
 build_services
 infra_up

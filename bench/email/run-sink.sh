@@ -65,5 +65,15 @@ echo "ratio service / vert.x mail client alone: $(awk -v a="$ceiling_ms" -v b="$
 echo "notification-service CPU: ${cpu} s = $(awk -v c="$cpu" -v n="$N" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per mail"
 echo "notification-service peak RSS (VmHWM, $(infra_java_opts notification-service | xargs)): $(notification_peak_rss_mb) MiB"
 echo "ledger: $distinct distinct recipients sent, each once by construction of the ledger's primary key"
+# Where the time went: per second since the POST, the recipients recorded (their first next_attempt_at) and sent.
+echo "timeline (s since the POST: recorded, sent):"
+psql_app -c "WITH t AS (SELECT to_timestamp($t0 / 1000.0) AS t0)
+    SELECT s, coalesce(sum(r), 0), coalesce(sum(m), 0) FROM (
+        SELECT floor(extract(epoch FROM next_attempt_at - t0))::int AS s, 1 AS r, 0 AS m
+        FROM notification.recipient, t WHERE notification_id = '$nid'
+        UNION ALL
+        SELECT floor(extract(epoch FROM sent_at - t0))::int, 0, 1
+        FROM notification.recipient, t WHERE notification_id = '$nid') x
+    GROUP BY s ORDER BY s" | awk -F'|' '{ printf "  %3ss %6s %6s\n", $1, $2, $3 }' | paste -sd' ' | fold -w 120
 [[ "$status" == completed && "$sent" == "$N" && "$distinct" == "$N" ]] && echo "counts: exact" \
     || { echo "counts: WRONG"; exit 1; }

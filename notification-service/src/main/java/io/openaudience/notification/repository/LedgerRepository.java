@@ -96,17 +96,20 @@ public class LedgerRepository {
             FROM notification.notification WHERE id = ANY($1)""";
 
     /*
-     * Also when the lease ran out mid-round and the sweeper put the recipient back to queued: the mail did go out,
-     * and leaving it queued would send it again.
+     * A batch of sent mails (SentMarks), also when the lease ran out mid-round and the sweeper put the recipient back
+     * to queued: the mail did go out, and leaving it queued would send it again.
      */
     private static final String MARK_SENT = """
             WITH s AS (
-                UPDATE notification.recipient
-                SET status = 'sent', sent_at = now(), updated_at = now(), attempts = attempts + 1, lease_until = NULL,
-                    reason = NULL
-                WHERE notification_id = $1 AND user_id = $2 AND status IN ('sending', 'queued')
+                UPDATE notification.recipient r
+                SET status = 'sent', sent_at = now(), updated_at = now(), attempts = r.attempts + 1,
+                    lease_until = NULL, reason = NULL
+                FROM unnest($1::uuid[], $2::bigint[]) AS m (notification_id, user_id)
+                WHERE r.notification_id = m.notification_id AND r.user_id = m.user_id
+                  AND r.status IN ('sending', 'queued')
             )
-            UPDATE notification.notification SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0""";
+            UPDATE notification.notification SET consecutive_failures = 0
+            WHERE id = ANY($1) AND consecutive_failures > 0""";
 
     private static final String MARK_SKIPPED = """
             UPDATE notification.recipient SET status = 'skipped', reason = $3, updated_at = now(), lease_until = NULL
@@ -264,8 +267,15 @@ public class LedgerRepository {
         });
     }
 
-    public Uni<Void> markSent(ClaimedRecipient r) {
-        return update(MARK_SENT, Tuple.of(r.notificationId(), r.userId()));
+    /** Records the mails as sent, in one statement. */
+    public Uni<Void> markSent(List<ClaimedRecipient> recipients) {
+        UUID[] notifications = new UUID[recipients.size()];
+        Long[] users = new Long[recipients.size()];
+        for (int i = 0; i < recipients.size(); i++) {
+            notifications[i] = recipients.get(i).notificationId();
+            users[i] = recipients.get(i).userId();
+        }
+        return update(MARK_SENT, Tuple.of(notifications, users));
     }
 
     public Uni<Void> markSkipped(ClaimedRecipient r, String reason) {

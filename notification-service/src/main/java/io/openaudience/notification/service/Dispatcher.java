@@ -7,6 +7,7 @@ import io.openaudience.notification.config.NotificationConfig;
 import io.openaudience.notification.repository.LedgerRepository;
 import io.openaudience.notification.repository.LedgerRepository.ClaimedRecipient;
 import io.openaudience.notification.repository.LedgerRepository.MailContent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  * rendered fails with the reason instead of coming back.
  * Rounds follow each other immediately while there is work.
  */
+@Startup // created at start, so a send-timeout not under half the lease fails the start instead of every round
 @ApplicationScoped
 public class Dispatcher {
 
@@ -42,6 +44,7 @@ public class Dispatcher {
     private final SmtpClient mailer;
     private final MailComposer composer;
     private final RateLimiter rateLimiter;
+    private final SentMarks sentMarks;
     private final NotificationConfig config;
     private final Counter sent;
     private final Counter failed;
@@ -52,7 +55,7 @@ public class Dispatcher {
     private volatile long smtpBackoffMillis;
 
     public Dispatcher(LedgerRepository ledger, SmtpClient mailer, MailComposer composer, RateLimiter rateLimiter,
-                      NotificationConfig config, MeterRegistry registry) {
+                      SentMarks sentMarks, NotificationConfig config, MeterRegistry registry) {
         if (config.sendTimeout().multipliedBy(2).compareTo(config.lease()) >= 0) {
             throw new IllegalStateException("notification-service.send-timeout (" + config.sendTimeout()
                     + ") must be shorter than half of notification-service.lease (" + config.lease() + ")");
@@ -61,6 +64,7 @@ public class Dispatcher {
         this.mailer = mailer;
         this.composer = composer;
         this.rateLimiter = rateLimiter;
+        this.sentMarks = sentMarks;
         this.config = config;
         // notification_mails_total{outcome}: what each attempt ended in (deferred = a transient failure, retried).
         this.sent = mails(registry, "sent");
@@ -168,7 +172,7 @@ public class Dispatcher {
                     .onItemOrFailure().transformToUni((ok, failure) -> {
                         if (failure == null) {
                             smtpBackoffMillis = 0;
-                            return sent(r, round).invoke(() -> sent.increment());
+                            return sent(r, round);
                         }
                         return failed(r, failure, round.smtpTrouble());
                     });
@@ -176,15 +180,12 @@ public class Dispatcher {
     }
 
     /**
-     * The mail went out: its ledger row must say so, or the recipient would be sent again after the lease. A failed
-     * write is retried until the lease ends (past that the sweeper may have handed the recipient on).
+     * The mail went out: its ledger row must say so, or the recipient would be sent again after the lease.
+     * {@link SentMarks} groups the writes of the sends in flight and retries a failed one until the lease ends; a
+     * send ends when its own mark is written, so a kill -9 repeats at most the mails being sent.
      */
     private Uni<Void> sent(ClaimedRecipient r, Round round) {
-        return ledger.markSent(r)
-                .onFailure().invoke(e -> LOG.warnf("recording %s/%d as sent failed, retrying: %s", r.notificationId(),
-                        r.userId(), e.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2))
-                .expireAt(round.leaseEnds());
+        return sentMarks.mark(r, round.leaseEnds()).invoke(() -> sent.increment());
     }
 
     private Uni<Void> failed(ClaimedRecipient r, Throwable failure, AtomicBoolean smtpTrouble) {

@@ -30,6 +30,12 @@ public class MailComposer {
 
     private static final String INVITATION_SUBJECT = "You are invited to join";
     private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1F\\x7F]+");
+    /* plainText's rules, compiled once (String.replaceAll compiles its pattern on every call, for every mail). */
+    private static final Pattern BREAK = Pattern.compile("(?i)<br\\s*/?>");
+    private static final Pattern BLOCK_END = Pattern.compile("(?i)</(p|div|h[1-6]|ul|ol|table)>");
+    private static final Pattern ROW_END = Pattern.compile("(?i)</(li|tr)>");
+    private static final Pattern TAG = Pattern.compile("<[^>]*>");
+    private static final Pattern BLANK_LINES = Pattern.compile("\n{3,}");
     /* Parsed templates of the notifications being sent; a handful at a time, so a small cache is plenty. */
     private static final int CACHED_NOTIFICATIONS = 256;
 
@@ -110,12 +116,12 @@ public class MailComposer {
 
     /** The plain-text alternative of an HTML body: line breaks kept, tags dropped, the common entities decoded. */
     static String plainText(String html) {
-        return html.replaceAll("(?i)<br\\s*/?>", "\n")
-                .replaceAll("(?i)</(p|div|h[1-6]|ul|ol|table)>", "\n\n")
-                .replaceAll("(?i)</(li|tr)>", "\n")
-                .replaceAll("<[^>]*>", "")
-                .replaceAll("\n{3,}", "\n\n")
-                .replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+        String text = BREAK.matcher(html).replaceAll("\n");
+        text = BLOCK_END.matcher(text).replaceAll("\n\n");
+        text = ROW_END.matcher(text).replaceAll("\n");
+        text = TAG.matcher(text).replaceAll("");
+        text = BLANK_LINES.matcher(text).replaceAll("\n\n");
+        return text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
                 .replace("&#39;", "'").replace("&amp;", "&")
                 .strip();
     }
