@@ -21,6 +21,7 @@ import static io.openaudience.notification.NotificationFixtures.chunks;
 import static io.openaudience.notification.NotificationFixtures.ledgerValue;
 import static io.openaudience.notification.NotificationFixtures.mailsTo;
 import static io.openaudience.notification.NotificationFixtures.newSubscription;
+import static io.openaudience.notification.NotificationFixtures.notification;
 import static io.openaudience.notification.NotificationFixtures.recipient;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -113,7 +114,82 @@ class PoisonTest {
         NotificationFixtures.publish(lostParts.get(0));
         var failed = awaitStatus(sub, lost, "failed");
         assertContains(failed.getString("pausedReason"), "the chunk with the subject and body could not be recorded");
+        // Exact counts: the recipient that was waiting for the content failed with it.
+        assertEquals(0, failed.getLong("queued"));
+        assertEquals(1, failed.getLong("failed"));
         Thread.sleep(1500);
         assertTrue(mailsTo(waiting, lost).isEmpty());
+    }
+
+    @Test
+    void chunksLostBeforeTheirNotificationIsKnownStillEndIt() throws Exception {
+        long sub = newSubscription();
+        // The content chunk (0) arrives first and the database refuses it (a null address): no notification exists
+        // yet when it is given up on. Its two recipients chunks come after it.
+        UUID lost = UUID.randomUUID();
+        String a = address("lost-a");
+        String b = address("lost-b");
+        var lostParts = chunks(lost, sub, "segment", "Lost", "<p>Lost</p>", 1, recipient(1, null, "Null"),
+                recipient(2, a, "A"), recipient(3, b, "B"));
+        NotificationFixtures.publish(lostParts.get(0));
+        // Unreadable payloads keyed by their notification: one where a content chunk should be, one where a
+        // recipients chunk should be; the readable chunks arrive after them.
+        UUID garbledContent = UUID.randomUUID();
+        String c = address("garbled-content");
+        var contentParts = chunks(garbledContent, sub, "segment", "G", "<p>G</p>", 1, recipient(1, address("x"), "X"),
+                recipient(2, c, "C"));
+        Infra.publish(Topics.EMAIL_REQUESTS, garbledContent.toString(), "{\"notificationId\": \"" + garbledContent
+                + "\", \"chunk\": 0, \"subject\": ");
+        UUID garbledRecipients = UUID.randomUUID();
+        String d = address("garbled-recipients");
+        var recipientParts = chunks(garbledRecipients, sub, "segment", "Kept", "<p>Kept</p>", 1,
+                recipient(1, d, "D"), recipient(2, address("y"), "Y"));
+        Infra.publish(Topics.EMAIL_REQUESTS, garbledRecipients.toString(), "\u0001garbage");
+        // A good request on the same partition as the poison content chunk, behind it.
+        UUID good = UUID.randomUUID();
+        String e = address("behind-lost");
+        Infra.publish(Topics.EMAIL_REQUESTS, lost.toString(), JSON.writeValueAsString(
+                chunks(good, sub, "segment", "Good", "<p>Good</p>", 500, recipient(1, e, "E")).get(0)));
+        NotificationFixtures.publish(lostParts.get(1));
+        NotificationFixtures.publish(lostParts.get(2));
+        NotificationFixtures.publish(contentParts.get(1));
+        NotificationFixtures.publish(recipientParts.get(0));
+
+        assertEquals(1, awaitStatus(sub, good, "completed").getLong("sent"));
+        assertEquals(1, mailsTo(e, good).size());
+
+        var failed = awaitStatus(sub, lost, "failed");
+        assertContains(failed.getString("pausedReason"), "the chunk with the subject and body could not be recorded");
+        assertContains(failed.getString("pausedReason"), "null value");
+        assertEquals(3, failed.getInt("chunksReceived"));
+        assertEquals(0, failed.getLong("queued"));
+        assertEquals(2, failed.getLong("failed"));
+        assertEquals(0, failed.getLong("sent"));
+        assertEquals("2", ledgerValue("SELECT count(*) FROM notification.recipient WHERE notification_id = ? "
+                + "AND status = 'failed' AND reason LIKE 'not sent: the chunk with the subject and body%'", lost));
+
+        var inferred = awaitStatus(sub, garbledContent, "failed");
+        assertContains(inferred.getString("pausedReason"), "unreadable");
+        assertEquals(0, inferred.getLong("queued"));
+        assertEquals(1, inferred.getLong("failed"));
+
+        var kept = awaitStatus(sub, garbledRecipients, "completed");
+        assertEquals(1, kept.getLong("sent"));
+        assertEquals(2, kept.getInt("chunksReceived"));
+        assertEquals(1, mailsTo(d, garbledRecipients).size());
+
+        // Still so a moment later: nothing of the failed notifications is sent.
+        Thread.sleep(1500);
+        assertTrue(mailsTo(a, lost).isEmpty());
+        assertTrue(mailsTo(b, lost).isEmpty());
+        assertTrue(mailsTo(c, garbledContent).isEmpty());
+        assertEquals("failed", notification(sub, lost).getString("status"));
+        assertEquals("1", ledgerValue("SELECT count(*) FROM notification.dead_letter WHERE notification_id = ? "
+                + "AND chunk = 0", lost));
+        assertEquals("1", ledgerValue("SELECT count(*) FROM notification.dead_letter WHERE notification_id = ? "
+                + "AND chunk IS NULL", garbledContent));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'email dead letters' }.data.deadLetters",
+                        org.hamcrest.Matchers.greaterThanOrEqualTo(3));
     }
 }

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Requests written byte for byte on a socket to the application under test, for what HTTP clients refuse to send (a
@@ -52,6 +54,76 @@ public final class RawHttp {
         });
     }
 
+    /**
+     * Streams {@code POST target} with a chunked body ({@code first}, then {@code piece} again and again, up to
+     * {@code maxBytes}) while reading the answer, and stops writing once the answer begins: a limit met while the
+     * body streams in answers long before {@code maxBytes}. {@code sentWhenAnswered} counts the body bytes the client
+     * had handed to its socket by then (the server has read at most that); {@code closed} says whether the server
+     * closed the (keep-alive) connection after answering, rather than reading on.
+     */
+    public static Streamed postChunkedUntilAnswered(String target, String headerLines, byte[] first, byte[] piece,
+                                                    long maxBytes) throws IOException, InterruptedException {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            // A keep-alive request, as most clients send: closing is the server's decision.
+            out.write(("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headerLines
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            AtomicLong written = new AtomicLong();
+            AtomicBoolean answered = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                try {
+                    byte[] next = first;
+                    while (!answered.get() && written.get() < maxBytes) {
+                        out.write((Integer.toHexString(next.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(next);
+                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        written.addAndGet(next.length);
+                        next = piece;
+                    }
+                    if (!answered.get()) {
+                        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    // the server closed the connection: what it answered is read below
+                }
+            }, "raw-http-writer");
+            writer.setDaemon(true);
+            writer.start();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            int first0 = in.read();
+            long sent = written.get();
+            answered.set(true);
+            boolean closed = first0 < 0;
+            if (!closed) {
+                all.write(first0);
+                // The rest of the answer; then the end of the stream if the server closes, else a quiet second.
+                socket.setSoTimeout(1_000);
+                byte[] buffer = new byte[8192];
+                try {
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        all.write(buffer, 0, n);
+                    }
+                    closed = true;
+                } catch (java.net.SocketTimeoutException e) {
+                    closed = false;
+                } catch (java.net.SocketException e) {
+                    closed = true; // reset after the answer
+                }
+            }
+            socket.close();
+            writer.join(10_000);
+            String[] parsed = parse(all.toString(StandardCharsets.UTF_8));
+            return new Streamed(parsed[0], parsed[1], sent, closed);
+        }
+    }
+
+    /** The answer to {@link #postChunkedUntilAnswered}. */
+    public record Streamed(String status, String body, long sentWhenAnswered, boolean closed) {
+    }
+
     private interface Body {
         void write(OutputStream out) throws IOException;
     }
@@ -74,15 +146,19 @@ public final class RawHttp {
             } catch (java.net.SocketException e) {
                 // a reset after the answer was received
             }
-            String response = all.toString(StandardCharsets.UTF_8);
-            int headEnd = response.indexOf("\r\n\r\n");
-            String status = response.length() < 12 ? "" : response.substring(9, 12);
-            String text = headEnd < 0 ? "" : response.substring(headEnd + 4);
-            if (response.substring(0, Math.max(headEnd, 0)).toLowerCase().contains("transfer-encoding: chunked")) {
-                text = dechunk(text);
-            }
-            return new String[]{status, text};
+            return parse(all.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** {status, body} of an HTTP/1.1 answer. */
+    private static String[] parse(String response) {
+        int headEnd = response.indexOf("\r\n\r\n");
+        String status = response.length() < 12 ? "" : response.substring(9, 12);
+        String text = headEnd < 0 ? "" : response.substring(headEnd + 4);
+        if (response.substring(0, Math.max(headEnd, 0)).toLowerCase().contains("transfer-encoding: chunked")) {
+            text = dechunk(text);
+        }
+        return new String[]{status, text};
     }
 
     private static String dechunk(String chunked) {

@@ -44,6 +44,21 @@ class BodyLimitsTest {
     }
 
     @Test
+    void aChunkedBodyAbove10MiBIsCutOffWhileItStreamsIn() throws Exception {
+        AudienceFixtures t = new AudienceFixtures();
+        String prefix = "/service/platform/user/v1.0/company/" + t.company + "/application/" + t.application;
+        String headers = "Authorization: Bearer " + TestTokens.fynd(t.company, t.application)
+                + "\r\nContent-Type: application/json\r\n";
+        byte[] piece = ("{\"name\":\"" + "a".repeat(1000) + "\"},").repeat(64).getBytes(StandardCharsets.UTF_8);
+        RawHttp.Streamed answer = RawHttp.postChunkedUntilAnswered(prefix + "/events", headers,
+                ("[" + new String(piece, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), piece, 200 * MIB);
+        assertEquals("413", answer.status(), answer.body());
+        assertEquals("payload_too_large", new JsonPath(answer.body()).getString("code"), answer.body());
+        assertTrue(answer.sentWhenAnswered() < 64 * MIB, answer.sentWhenAnswered() + " bytes sent before the 413");
+        assertTrue(answer.closed(), "the connection stayed open after the 413");
+    }
+
+    @Test
     void trackingBodiesAbove10MiBAre413InTheGoSquaredEnvelope() throws Exception {
         GoSquaredFixtures t = new GoSquaredFixtures();
         String target = "/tracking/v1/event?api_key=" + t.apiKey + "&site_token=" + t.siteToken;

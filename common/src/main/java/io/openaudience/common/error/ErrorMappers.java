@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.openaudience.common.rest.BodyLimits;
 import io.openaudience.common.rest.JsonHardening;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -61,7 +62,9 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response json(JsonProcessingException e, UriInfo uri, HttpServerRequest request) {
+    public Response json(JsonProcessingException e, UriInfo uri, HttpServerRequest request, RoutingContext ctx) {
+        // A body refused part-way is not read on (JsonHardening): the answer ends the connection instead.
+        BodyLimits.closeUnreadBody(ctx);
         JsonProcessingException reason = reasonOf(e);
         String field = fieldOf(e, reason);
         String message;
@@ -163,8 +166,9 @@ public class ErrorMappers {
 
     /** RESTEasy Reactive ships its own mapper for this subtype (a non-envelope body); this one is more specific. */
     @ServerExceptionMapper
-    public Response mismatchedInput(MismatchedInputException e, UriInfo uri, HttpServerRequest request) {
-        return json(e, uri, request);
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri, HttpServerRequest request,
+                                    RoutingContext ctx) {
+        return json(e, uri, request, ctx);
     }
 
     @ServerExceptionMapper
@@ -183,11 +187,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, UriInfo uri, HttpServerRequest request) {
+    public Response web(WebApplicationException e, UriInfo uri, HttpServerRequest request, RoutingContext ctx) {
         int status = e.getResponse().getStatus();
         if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
             // The JSON reader wraps what the parser refused (syntax, duplicate keys): answer it as json() does.
-            return json(json, uri, request);
+            return json(json, uri, request, ctx);
         }
         if (status >= 500) {
             return internal(e, uri, request);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.error.ErrorMappers;
 import io.openaudience.common.error.FieldError;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -20,13 +23,18 @@ import java.util.regex.Pattern;
  * every other body up to {@code openaudience.http.max-json-body-size}, and only the routes matching
  * {@code openaudience.http.large-body-paths} (multipart imports) up to {@code quarkus.http.limits.max-body-size}.
  * A body sent without a length (chunked) is capped by the HTTP layer's limit and, for JSON, by the parser's document
- * length ({@link JsonHardening}). Every refusal, including the HTTP layer's own, is a 413 in the family's envelope.
+ * length ({@link JsonHardening}), which stops reading there: the 413 is answered and the connection closed while the
+ * client is still sending. Every refusal, including the HTTP layer's own, is a 413 in the family's envelope.
  */
 @Singleton
 public class BodyLimits {
 
     /** Before Quarkus' body handler (order Integer.MIN_VALUE + 1), which reads whole bodies into memory or to disk. */
     static final int ORDER = Integer.MIN_VALUE;
+    /** Right after Quarkus' limit handler (RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT, -2), before any route reads. */
+    static final int STREAM_ORDER = -1;
+    /** What the stream may read past the JSON limit, so that the parser, which counts what it consumed, stops first. */
+    static final long STREAM_MARGIN = 1024 * 1024;
 
     private final ObjectMapper mapper;
     private final long smallLimit;
@@ -50,6 +58,21 @@ public class BodyLimits {
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::check);
         router.route().order(ORDER).failureHandler(this::tooLarge);
+        router.route().order(STREAM_ORDER).handler(this::capStream);
+    }
+
+    /**
+     * A body of unknown length is read through a stream that stops at the limit Quarkus' own handler gave it (the
+     * service's {@code quarkus.http.limits.max-body-size}), answering a bare 413 and failing the request (an ERROR).
+     * On a JSON route that limit becomes just above the JSON limit: the parser, which counts only what it consumed,
+     * refuses the body first, in the envelope (JsonHardening), and a body no parser reads still stops near the JSON
+     * limit, not at the HTTP one (320M in segments-service).
+     */
+    private void capStream(RoutingContext ctx) {
+        if (ctx.get(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY) != null && limitOf(ctx.request().path()) == smallLimit) {
+            ctx.put(VertxHttpRecorder.MAX_REQUEST_SIZE_KEY, smallLimit + STREAM_MARGIN);
+        }
+        ctx.next();
     }
 
     /** The largest body accepted on this path. */
@@ -80,6 +103,20 @@ public class BodyLimits {
             return;
         }
         refuse(ctx, limitOf(ctx.request().path()));
+    }
+
+    /**
+     * After a request whose body was not read to its end is answered (a JSON body refused part-way, see
+     * {@link JsonHardening}), its HTTP/1.x connection closes: keeping it alive would mean reading the rest first, up to
+     * the HTTP layer's limit. An HTTP/2 stream needs nothing: its flow control stops the sender.
+     */
+    public static void closeUnreadBody(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (request.isEnded() || request.version() == HttpVersion.HTTP_2) {
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        ctx.addEndHandler(done -> request.connection().close());
     }
 
     private void refuse(RoutingContext ctx, long limit) {

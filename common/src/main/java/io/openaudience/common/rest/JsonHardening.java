@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.core.io.InputDecorator;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -25,7 +27,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -79,10 +84,71 @@ public class JsonHardening implements ObjectMapperCustomizer {
                 .maxDocumentLength(maxDocumentLength)
                 .maxTokenCount(MAX_TOKEN_COUNT)
                 .build());
+        mapper.getFactory().setInputDecorator(new BoundedDrain(maxDocumentLength));
         SimpleModule module = new SimpleModule("openaudience-text-rules");
         module.addDeserializer(String.class, new CheckedString());
         module.addDeserializer(JsonNode.class, new CheckedTree());
         mapper.registerModule(module);
+    }
+
+    /**
+     * Wraps each request body the parser reads. Closing the body reads what is left of it (the HTTP layer's stream
+     * does, so the connection can serve the next request): without a bound, a body refused at the 10 MiB document
+     * limit (or malformed early) would be read to the service's whole HTTP limit, 320M in segments-service, before the
+     * refusal is answered. So the rest is read only while the body stays within the document limit; beyond it, it is
+     * left unread and {@link BodyLimits#closeUnreadBody} closes the connection after the answer.
+     */
+    static final class BoundedDrain extends InputDecorator {
+
+        private final long limit;
+
+        BoundedDrain(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public InputStream decorate(IOContext ctxt, InputStream in) {
+            return new FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    read += b < 0 ? 0 : 1;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = in.read(buffer, offset, length);
+                    read += Math.max(n, 0);
+                    return n;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    byte[] rest = new byte[8192];
+                    while (read <= limit) {
+                        int n = in.read(rest, 0, (int) Math.min(rest.length, limit + 1 - read));
+                        if (n < 0) {
+                            in.close();
+                            return;
+                        }
+                        read += n;
+                    }
+                }
+            };
+        }
+
+        @Override
+        public InputStream decorate(IOContext ctxt, byte[] src, int offset, int length) {
+            return null;
+        }
+
+        @Override
+        public Reader decorate(IOContext ctxt, Reader r) {
+            return r;
+        }
     }
 
     /** A string value Jackson bound, or an error naming its field when {@link TextRules} refuses it. */

@@ -96,4 +96,59 @@ class JsonHardeningTest {
         assertEquals("count", notInteger.getPath().get(0).getFieldName());
         assertEquals(new Flags(true, 3), mapper().readValue("{\"flag\":true,\"count\":3}", Flags.class));
     }
+    @Test
+    void aBodyRefusedAtTheLimitIsNotReadOnButASmallerOneIsReadToItsEnd() {
+        long limit = 10L * 1024 * 1024;
+        // 64 MiB offered, refused at the 10 MiB document limit: closing reads no further than just past the limit.
+        Source huge = new Source(64L * 1024 * 1024, "[", "\"" + "a".repeat(100) + "\",");
+        JsonParseException e = assertThrows(JsonParseException.class, () -> mapper().readValue(huge, JsonNode.class));
+        assertTrue(e.getOriginalMessage().startsWith("Document length"), e.getOriginalMessage());
+        assertTrue(huge.read > limit && huge.read < limit + 64 * 1024, huge.read + " bytes read");
+        assertTrue(!huge.closed, "a body beyond the limit is left unread, not drained by close");
+        // Malformed early, 1 MiB long: the rest is read (the connection can serve the next request) and closed.
+        Source small = new Source(1024 * 1024, "{\"a\":1x", " ");
+        assertThrows(JsonParseException.class, () -> mapper().readValue(small, JsonNode.class));
+        assertEquals(1024 * 1024, small.read);
+        assertTrue(small.closed);
+    }
+
+    /** A body of {@code length} bytes, {@code head} then {@code piece} again and again, produced as it is read. */
+    private static final class Source extends java.io.InputStream {
+        private final long length;
+        private final byte[] head;
+        private final byte[] piece;
+        long read;
+        boolean closed;
+
+        Source(long length, String head, String piece) {
+            this.length = length;
+            this.head = head.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            this.piece = piece.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) {
+            if (read >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(count, length - read);
+            for (int i = 0; i < n; i++) {
+                long at = read + i;
+                buffer[offset + i] = at < head.length ? head[(int) at] : piece[(int) ((at - head.length) % piece.length)];
+            }
+            read += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
 }

@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * committed (the returned Uni completes after the commit; the throttled strategy commits only then). A redelivered
  * or replayed chunk finds its marker and changes nothing, so nothing is sent twice. While the database is
  * unreachable the chunk waits, retried with backoff; a chunk that cannot be read, or that the database rejects
- * `request-max-attempts` times, goes to the dead-letter table with the reason, so it never blocks the partition.
+ * `request-max-attempts` times, goes to the dead-letter table with the reason, so it never blocks the partition, and
+ * its notification ends without it (DeadLetters.settle).
  */
 @ApplicationScoped
 public class EmailRequestConsumer {
@@ -68,9 +70,10 @@ public class EmailRequestConsumer {
             return deadLetter(payload, key, null, 1, "unreadable: " + e.getMessage());
         }
         if (message.notificationId() == null || message.initiativeId() == null || message.kind() == null
-                || message.chunk() < 0 || message.chunk() >= Math.max(1, message.chunks())) {
+                || message.chunk() < 0 || message.chunk() >= Math.max(1, message.chunks())
+                || message.chunks() > Math.max(1, message.totalRecipients())) {
             return deadLetter(payload, key, message, 1, "notificationId, initiativeId, kind or a chunk within "
-                    + "chunks missing");
+                    + "chunks missing (or more chunks than recipients)");
         }
         AtomicInteger attempts = new AtomicInteger();
         return ledger.record(message)
@@ -87,6 +90,8 @@ public class EmailRequestConsumer {
                         message.notificationId(), e.toString()))
                 .onFailure(e -> unavailable(e) || attempts.incrementAndGet() < config.requestMaxAttempts())
                 .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely()
+                // Letters of this notification kept before its first chunk was recorded apply now.
+                .call(() -> deadLetters.settle(message.notificationId()))
                 .onFailure().recoverWithUni(e -> deadLetter(payload, key, message, attempts.get(), e.toString()));
     }
 
@@ -100,9 +105,20 @@ public class EmailRequestConsumer {
                                  String reason) {
         String kept = payload == null ? "" : payload.length() > PAYLOAD_KEPT ? payload.substring(0, PAYLOAD_KEPT)
                 : payload;
+        // A message that names no notification is filed under its key (the producer keys chunks by notification id),
+        // with no chunk: DeadLetterRepository counts such letters against the chunks its notification still misses.
+        boolean named = message != null && message.notificationId() != null;
         return deadLetters.add(new DeadLetter(Topics.EMAIL_REQUESTS, key,
-                message == null ? null : message.notificationId(), message == null ? null : message.chunk(),
+                named ? message.notificationId() : uuidOrNull(key), named ? message.chunk() : null,
                 attempts, reason.replace("\u0000", ""), kept.replace("\u0000", "")));
+    }
+
+    private static UUID uuidOrNull(String key) {
+        try {
+            return key == null ? null : UUID.fromString(key);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String key(Message<String> record) {

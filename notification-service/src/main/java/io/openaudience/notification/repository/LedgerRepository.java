@@ -39,12 +39,15 @@ public class LedgerRepository {
             INSERT INTO notification.notification_chunk (notification_id, chunk) VALUES ($1, $2)
             ON CONFLICT DO NOTHING RETURNING chunk""";
 
-    /* Addresses the tenant suppressed are written as skipped: they are counted, never sent. */
+    /*
+     * Addresses the tenant suppressed are written as skipped: they are counted, never sent. The recipients of a
+     * notification that failed because its content was lost ($7) are failed at once, with the reason.
+     */
     private static final String INSERT_RECIPIENTS = """
             INSERT INTO notification.recipient (notification_id, user_id, email, first_name, status, reason)
             SELECT $1, u.user_id, u.email, u.first_name,
-                   CASE WHEN s.email IS NULL THEN 'queued' ELSE 'skipped' END,
-                   CASE WHEN s.email IS NULL THEN NULL ELSE 'unsubscribed' END
+                   CASE WHEN $7::boolean THEN 'failed' WHEN s.email IS NULL THEN 'queued' ELSE 'skipped' END,
+                   CASE WHEN $7::boolean THEN $8::text WHEN s.email IS NULL THEN NULL ELSE 'unsubscribed' END
             FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u (user_id, email, first_name)
             LEFT JOIN notification.suppression s
                    ON s.subscription_id = $5 AND s.initiative_id = $6 AND s.email = lower(u.email)
@@ -54,9 +57,11 @@ public class LedgerRepository {
     private static final String SET_CONTENT = """
             UPDATE notification.notification SET subject = $2, body = $3, updated_at = now() WHERE id = $1""";
 
+    /* Also locks the notification for the rest of the chunk's transaction (DeadLetterRepository.settle waits). */
     private static final String COUNT_CHUNK = """
             UPDATE notification.notification SET chunks_received = chunks_received + 1, updated_at = now()
-            WHERE id = $1""";
+            WHERE id = $1
+            RETURNING status""";
 
     private static final String SENDING_NOTIFICATIONS = """
             SELECT count(*) FROM notification.notification WHERE status = 'sending'""";
@@ -204,9 +209,10 @@ public class LedgerRepository {
                         .addValue(m.subject()).addValue(m.body()).addValue(Math.max(1, m.chunks())))
                 .chain(() -> c.preparedQuery(INSERT_CHUNK).execute(Tuple.of(m.notificationId(), m.chunk())))
                 .chain(inserted -> inserted.size() == 0 ? Uni.createFrom().item(false)
-                        : insertRecipients(c, m)
+                        : c.preparedQuery(COUNT_CHUNK).execute(Tuple.of(m.notificationId()))
+                                .chain(counted -> insertRecipients(c, m,
+                                        "failed".equals(counted.iterator().next().getString("status"))))
                                 .chain(() -> setContent(c, m))
-                                .chain(() -> c.preparedQuery(COUNT_CHUNK).execute(Tuple.of(m.notificationId())))
                                 .replaceWith(true)));
     }
 
@@ -218,7 +224,7 @@ public class LedgerRepository {
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> insertRecipients(SqlClient c, EmailRequestMessage m) {
+    private static Uni<Void> insertRecipients(SqlClient c, EmailRequestMessage m, boolean contentLost) {
         List<EmailRequestMessage.Recipient> list = m.recipients() == null ? List.of() : m.recipients();
         Long[] ids = new Long[list.size()];
         String[] emails = new String[list.size()];
@@ -229,7 +235,8 @@ public class LedgerRepository {
             names[i] = list.get(i).firstName();
         }
         return c.preparedQuery(INSERT_RECIPIENTS).execute(Tuple.tuple().addValue(m.notificationId()).addValue(ids)
-                .addValue(emails).addValue(names).addValue(m.subscriptionId()).addValue(m.initiativeId()))
+                .addValue(emails).addValue(names).addValue(m.subscriptionId()).addValue(m.initiativeId())
+                .addValue(contentLost).addValue(DeadLetterRepository.CONTENT_LOST))
                 .replaceWithVoid();
     }
 

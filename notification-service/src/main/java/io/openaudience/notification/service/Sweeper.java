@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Takes back the claims of instances that died mid-round (their lease expired), and closes the notifications
- * whose every chunk is recorded and every recipient is final; refreshes the dead-letter count.
+ * Takes back the claims of instances that died mid-round (their lease expired), applies dead letters to the
+ * notifications still expecting chunks, and closes the notifications whose every chunk is recorded and every
+ * recipient is final; refreshes the dead-letter count.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -32,6 +33,7 @@ public class Sweeper {
                         LOG.infof("took back %d recipients whose lease expired", n);
                     }
                 })
+                .call(deadLetters::settleAll)
                 .chain(ledger::completeFinished)
                 .call(deadLetters::refresh)
                 .onFailure().invoke(e -> LOG.warnf("sweep failed: %s", e.toString()))

@@ -62,6 +62,23 @@ class BodyLimitsTest {
     }
 
     @Test
+    void aChunkedJsonBodyIsCutOffAtTheJsonLimitNotTheImportLimit() throws Exception {
+        long sub = newSubscription();
+        String member = "{\"name\":\"" + "a".repeat(1000) + "\",\"email\":\"m@example.com\"},";
+        byte[] piece = member.repeat(64).getBytes(StandardCharsets.UTF_8);
+        // Up to 330 MiB offered, more than the 320M the import routes may take: a JSON route answers near 10 MiB.
+        RawHttp.Streamed answer = RawHttp.postChunkedUntilAnswered("/api/v2/idea-manager/bulk-create-user",
+                auth(sub) + "Content-Type: application/json\r\n", concat("[".getBytes(StandardCharsets.UTF_8), piece),
+                piece, 330 * MIB);
+        assertTooLarge(new String[]{answer.status(), answer.body()}, "limit");
+        // Answered while the body streamed in: the 10 MiB read, plus what the two sockets' buffers hold.
+        assertTrue(answer.sentWhenAnswered() < 64 * MIB, answer.sentWhenAnswered() + " bytes sent before the 413: "
+                + answer.body());
+        // And the rest is never read: the connection closes after the answer.
+        assertTrue(answer.closed(), "the connection stayed open after the 413");
+    }
+
+    @Test
     void aHugeArrayIs413WhileParsedNotAfterBinding() throws Exception {
         long sub = newSubscription();
         // 1.8 MB: far below the body limit, but 1.2 million tokens.
