@@ -27,8 +27,16 @@ public class ReactivePool implements PgPoolCreator {
         return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options(input.poolOptions()));
     }
 
-    /** Quarkus' pool options with the wait for a connection turned off (see the class comment). */
+    /*
+     * Without that wait, a query waiting for a busy pool waits until a connection comes back; the waiters are bounded
+     * instead (when the configuration leaves them unbounded), so a database that holds every connection makes the
+     * next queries fail at once rather than pile up in memory.
+     */
+    static final int MAX_WAITERS = 1024;
+
+    /** Quarkus' pool options with the wait for a connection turned off and the waiters bounded (see above). */
     static PoolOptions options(PoolOptions configured) {
-        return new PoolOptions(configured).setConnectionTimeout(0);
+        PoolOptions options = new PoolOptions(configured).setConnectionTimeout(0);
+        return configured.getMaxWaitQueueSize() < 0 ? options.setMaxWaitQueueSize(MAX_WAITERS) : options;
     }
 }

@@ -52,6 +52,7 @@ class ReactivePoolTest {
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         PoolOptions options = ReactivePool.options(configured);
         assertEquals(4, options.getMaxSize());
+        assertEquals(ReactivePool.MAX_WAITERS, options.getMaxWaitQueueSize());
         Pool pool = refusedPool(options);
         assertQueryRefused(pool);
         assertQueryRefused(pool);
