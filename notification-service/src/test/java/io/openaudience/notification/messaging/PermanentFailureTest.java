@@ -1,5 +1,6 @@
-package io.openaudience.notification;
+package io.openaudience.notification.messaging;
 
+import io.openaudience.notification.RejectingSmtpServer;
 import io.openaudience.testsupport.InfraTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;

@@ -1,4 +1,4 @@
-package io.openaudience.notification;
+package io.openaudience.notification.messaging;
 
 import com.icegreen.greenmail.util.GreenMail;
 import io.openaudience.common.messaging.EmailRequestMessage.Recipient;

@@ -1,5 +1,6 @@
-package io.openaudience.notification;
+package io.openaudience.notification.messaging;
 
+import io.openaudience.notification.NotificationFixtures;
 import io.openaudience.common.messaging.EmailRequestMessage.Recipient;
 import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.InfraTestResource;

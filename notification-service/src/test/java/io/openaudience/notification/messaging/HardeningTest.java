@@ -1,4 +1,4 @@
-package io.openaudience.notification;
+package io.openaudience.notification.messaging;
 
 import io.openaudience.testsupport.InfraTestResource;
 import io.quarkus.test.common.TestResourceScope;

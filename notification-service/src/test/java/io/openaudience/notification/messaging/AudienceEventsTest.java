@@ -1,4 +1,4 @@
-package io.openaudience.notification;
+package io.openaudience.notification.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
-package io.openaudience.notification;
+package io.openaudience.notification.messaging;
 
+import io.openaudience.notification.NotificationFixtures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openaudience.common.messaging.EmailRequestMessage;
 import io.openaudience.common.messaging.Topics;
