@@ -7,7 +7,8 @@ Traffic, for SOAK_SECONDS (default 600) at SOAK_RATE requests a second (default 
   - reads: segment lists, job status, Fynd attribute definitions, GoSquared people, notification status;
   - tracking: GoSquared identify calls;
   - bad input: broken escapes, NUL and duplicate keys in JSON, an 11 MiB JSON body, broken multipart, a bad token.
-Report: requests by kind, every 5xx and connection failure, the RSS of each service at start and end, and rows lost:
+Report: requests by kind, every 5xx and connection failure, the RSS of each service at start and end (and every
+SOAK_RSS_EVERY seconds, default 30, to tell growth that levels off from growth that does not), and rows lost:
 members imported (expected rows) against members found in the database, recipients sent against expected.
 Exit status 1 when there was a 5xx, a failed connection, a bad request answered 2xx, or anything lost.
 Python 3 standard library only; psql for the database count.
@@ -27,6 +28,7 @@ RATE = float(os.environ.get("SOAK_RATE", "10"))
 IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "1000"))
 IMPORT_EVERY = float(os.environ.get("SOAK_IMPORT_EVERY", "10"))
 SEND_EVERY = float(os.environ.get("SOAK_SEND_EVERY", "20"))
+RSS_EVERY = float(os.environ.get("SOAK_RSS_EVERY", "30"))
 SERVICES = {"segments-service": 8081, "audience-service": 8082, "notification-service": 8083, "import-worker": 8084}
 RUN = uuid.uuid4().hex[:8]
 SUBSCRIPTION = 900_000_000 + int(time.time()) % 100_000_000
@@ -146,11 +148,18 @@ notifications = []  # notification ids
 imported_rows = 0
 rss_start = rss_mib()
 started = time.time()
+rss_samples = [(0, rss_start)]
+next_rss = started + RSS_EVERY
 next_import = started
 next_send = started + SEND_EVERY / 2
 tick = 0
 while time.time() - started < SECONDS:
     now = time.time()
+    if now >= next_rss:
+        next_rss += RSS_EVERY
+        rss_samples.append((round(now - started), rss_mib()))
+        print(f"soak: RSS at {rss_samples[-1][0]} s: "
+              + ", ".join(f"{s} {m}" for s, m in rss_samples[-1][1].items()), flush=True)
     if now >= next_import:
         next_import += IMPORT_EVERY
         n = len(imports)
@@ -217,7 +226,9 @@ print(f"soak: 5xx: {len(fivexx)}; other failures (resets, timeouts, bad input ac
 for f in failures[:20]:
     print(f"soak:   {f[0]}: {f[1]} -> {f[2]}")
 for service in SERVICES:
-    print(f"soak: RSS {service:<21} start {rss_start[service]} MiB, end {rss_end[service]} MiB")
+    sampled = [m[service] for _, m in rss_samples if m[service] is not None]
+    print(f"soak: RSS {service:<21} start {rss_start[service]} MiB, end {rss_end[service]} MiB, samples every "
+          f"{RSS_EVERY:g} s {min(sampled, default=0)}-{max(sampled, default=0)} MiB")
 lost_rows = imported_rows - found
 lost_mails = 3 * len(notifications) - sent
 print(f"soak: imports: {len(imports)} jobs ({len(pending)} unfinished), {imported_rows} rows expected, {found} found, "
