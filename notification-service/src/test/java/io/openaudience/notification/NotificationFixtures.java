@@ -171,12 +171,32 @@ public final class NotificationFixtures {
     }
 
     public static int execute(String sql, Object... params) throws SQLException {
-        try (Connection c = Infra.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
+        return executeTogether(new Sql(sql, params));
+    }
+
+    /**
+     * Runs the statements in one transaction, so the sweeper (every 2 s) never sees half of what they write: a
+     * notification inserted before its recipients would look finished to it and be completed.
+     */
+    public static int executeTogether(Sql... statements) throws SQLException {
+        try (Connection c = Infra.connect()) {
+            c.setAutoCommit(false);
+            int rows = 0;
+            for (Sql statement : statements) {
+                try (PreparedStatement ps = c.prepareStatement(statement.text())) {
+                    for (int i = 0; i < statement.params().length; i++) {
+                        ps.setObject(i + 1, statement.params()[i]);
+                    }
+                    rows += ps.executeUpdate();
+                }
             }
-            return ps.executeUpdate();
+            c.commit();
+            return rows;
         }
+    }
+
+    /** One statement of {@link #executeTogether}. */
+    public record Sql(String text, Object... params) {
     }
 
     public static void assertContains(String actual, String expected) {

@@ -174,16 +174,16 @@ class DeliveryTest {
         UUID id = UUID.randomUUID();
         String a = address("lease-a");
         String b = address("lease-b");
-        NotificationFixtures.execute("INSERT INTO notification.notification (id, subscription_id, initiative_id, "
-                + "kind, status, recipients, subject, body, chunks, chunks_received, started_at) "
-                + "VALUES (?, ?, 'DEE', 'segment', 'sending', 3, 'Lease', '<p>Lease {firstName}</p>', 1, 1, now())",
-                id, sub);
-        NotificationFixtures.execute("INSERT INTO notification.recipient (notification_id, user_id, email, "
-                + "first_name, status, lease_until) VALUES (?, 1, ?, 'A', 'sending', now() - interval '1 second'), "
-                + "(?, 2, ?, 'B', 'sending', now() + interval '1 hour'), (?, 3, 'gone@mail.example', 'C', 'sent', "
-                + "null)", id, a, id, b, id);
-        NotificationFixtures.execute("INSERT INTO notification.notification_chunk (notification_id, chunk) "
-                + "VALUES (?, 0)", id);
+        NotificationFixtures.executeTogether(new NotificationFixtures.Sql("INSERT INTO notification.notification "
+                + "(id, subscription_id, initiative_id, kind, status, recipients, subject, body, chunks, "
+                + "chunks_received, started_at) VALUES (?, ?, 'DEE', 'segment', 'sending', 3, 'Lease', "
+                + "'<p>Lease {firstName}</p>', 1, 1, now())", id, sub),
+                new NotificationFixtures.Sql("INSERT INTO notification.recipient (notification_id, user_id, email, "
+                        + "first_name, status, lease_until) VALUES (?, 1, ?, 'A', 'sending', now() - interval "
+                        + "'1 second'), (?, 2, ?, 'B', 'sending', now() + interval '1 hour'), "
+                        + "(?, 3, 'gone@mail.example', 'C', 'sent', null)", id, a, id, b, id),
+                new NotificationFixtures.Sql("INSERT INTO notification.notification_chunk (notification_id, chunk) "
+                        + "VALUES (?, 0)", id));
 
         NotificationFixtures.awaitNotification(sub, id, n -> n.getLong("sent") == 2, java.time.Duration.ofSeconds(30));
         assertEquals(1, mailsTo(a, id).size());

@@ -1,5 +1,6 @@
 package io.openaudience.notification.service;
 
+import io.openaudience.notification.NotificationFixtures.Sql;
 import io.openaudience.testsupport.InfraTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -16,6 +17,7 @@ import static io.openaudience.notification.NotificationFixtures.api;
 import static io.openaudience.notification.NotificationFixtures.awaitStatus;
 import static io.openaudience.notification.NotificationFixtures.chunks;
 import static io.openaudience.notification.NotificationFixtures.execute;
+import static io.openaudience.notification.NotificationFixtures.executeTogether;
 import static io.openaudience.notification.NotificationFixtures.ledgerValue;
 import static io.openaudience.notification.NotificationFixtures.newSubscription;
 import static io.openaudience.notification.NotificationFixtures.publishAll;
@@ -50,11 +52,11 @@ class RetentionTest {
         awaitStatus(sub, done, "completed");
 
         UUID sending = UUID.randomUUID();
-        execute("INSERT INTO notification.notification (id, subscription_id, initiative_id, kind, status, recipients,"
-                + " subject, body, chunks, chunks_received, updated_at) VALUES (?, ?, 'DEE', 'segment', 'sending', 1,"
-                + " 'S', '<p>S</p>', 1, 1, now() - interval '1 day')", sending, sub);
-        execute("INSERT INTO notification.recipient (notification_id, user_id, email, status, next_attempt_at) "
-                + "VALUES (?, 1, 'later@mail.example', 'queued', now() + interval '1 day')", sending);
+        executeTogether(new Sql("INSERT INTO notification.notification (id, subscription_id, initiative_id, kind,"
+                + " status, recipients, subject, body, chunks, chunks_received, updated_at) VALUES (?, ?, 'DEE',"
+                + " 'segment', 'sending', 1, 'S', '<p>S</p>', 1, 1, now() - interval '1 day')", sending, sub),
+                new Sql("INSERT INTO notification.recipient (notification_id, user_id, email, status, next_attempt_at)"
+                        + " VALUES (?, 1, 'later@mail.example', 'queued', now() + interval '1 day')", sending));
         execute("INSERT INTO notification.suppression (subscription_id, initiative_id, email) VALUES (?, 'DEE', ?)",
                 sub, "kept@mail.example");
         String letter = UUID.randomUUID().toString();
