@@ -226,3 +226,19 @@ phases() {
 cpu_seconds() {
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"
 }
+
+# cpu_by_command -> "command seconds" per command name, for every process on the machine (user + system time of the
+# live processes); two readings subtracted (cpu_split) say where the machine's CPU went during a run.
+cpu_by_command() {
+    local hz; hz="$(getconf CLK_TCK)"
+    for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null; echo; done | awk -v hz="$hz" 'NF > 15 {
+        name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) .*/, "", name)
+        rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
+        cpu[name] += (f[12] + f[13]) / hz } END { for (n in cpu) printf "%s %.1f\n", n, cpu[n] }'
+}
+
+# cpu_split BEFORE_FILE AFTER_FILE -> the commands that used at least 0.5 s between the two readings, most first.
+cpu_split() {
+    awk 'NR == FNR { before[$1] = $2; next } { d = $2 - before[$1]; if (d >= 0.5) printf "%s %.1f\n", $1, d }' \
+        "$1" "$2" | sort -k2 -nr | awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
+}

@@ -7,6 +7,7 @@
 # run.sh and kill-resume.sh count mails per recipient in GreenMail. Also in the same run: MailClientCeiling.java, the
 # Vert.x mail client under quarkus-mailer sending the same number of messages with nothing else to do.
 # Usage: bench/email/run-sink.sh [N=100000]      (SKIP_BUILD=1 reuses the built jars)
+# NOTIFICATION_JVM_EXTRA adds JVM flags to notification-service (e.g. -XX:StartFlightRecording=filename=/tmp/n.jfr).
 . "$(dirname "$0")/common.sh"
 N="${1:-${N:-100000}}"
 SINK_PORT="${SINK_PORT:-13026}"
@@ -21,7 +22,7 @@ infra_up
 smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1000 >"$STATE/smtp-sink.log" 2>&1 &
 echo $! >"$STATE/smtp-sink.pid"
 start_segments
-SMTP_PORT="$SINK_PORT" start_notification -Dnotification-service.rate=0
+SMTP_PORT="$SINK_PORT" start_notification -Dnotification-service.rate=0 ${NOTIFICATION_JVM_EXTRA:-}
 mint_token
 BODY='<p>Hello {firstName},</p><p>This is the benchmark mail of the openaudience email path. It carries a short
 paragraph of ordinary text, like a real announcement would: the new ideas campaign starts on Monday, and every
@@ -43,10 +44,12 @@ ceiling="$(java -cp "$REPO/notification-service/target/quarkus-app/lib/main/*" "
 seg="$(seed_segment "bench $RUN" "$N" "b$RUN-")"
 load_before="$(load_avg)"
 cpu0="$(cpu_seconds "$(notification_pid)")"
+cpu_by_command >"$STATE/cpu-before"
 t0="$(now_ms)"
 read -r nid recipients <<<"$(send_email "$seg" "Bench $RUN" "$BODY")"
 result="$(await_notification "$nid" 3600)" || { echo "notification $nid: $result"; exit 1; }
 svc_ms=$(($(now_ms) - t0))
+cpu_by_command >"$STATE/cpu-after"
 cpu="$(awk -v a="$cpu0" -v b="$(cpu_seconds "$(notification_pid)")" 'BEGIN { printf "%.1f", b - a }')"
 read -r status sent failed skipped queued <<<"$result"
 distinct="$(psql_app -c "SELECT count(DISTINCT user_id) FROM notification.recipient
@@ -63,6 +66,8 @@ echo "ratio service / baseline: $(awk -v a="$base_ms" -v b="$svc_ms" 'BEGIN { pr
 ceiling_ms="$(sed -E 's/.* messages in ([0-9]+) ms.*/\1/' <<<"$ceiling")"
 echo "ratio service / vert.x mail client alone: $(awk -v a="$ceiling_ms" -v b="$svc_ms" 'BEGIN { printf "%.3f", a / b }') (target >= 0.7)"
 echo "notification-service CPU: ${cpu} s = $(awk -v c="$cpu" -v n="$N" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per mail"
+echo "machine CPU during the send, by command (of $(nproc) cores x $((svc_ms / 1000)) s):" \
+    "$(cpu_split "$STATE/cpu-before" "$STATE/cpu-after")"
 echo "notification-service peak RSS (VmHWM, $(infra_java_opts notification-service | xargs)): $(notification_peak_rss_mb) MiB"
 echo "ledger: $distinct distinct recipients sent, each once by construction of the ledger's primary key"
 # Where the time went: per second since the POST, the recipients recorded (their first next_attempt_at) and sent.

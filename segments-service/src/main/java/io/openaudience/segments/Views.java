@@ -3,22 +3,12 @@ package io.openaudience.segments;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** The JSON shapes of the Shorter Loop segments API (seeds 000–002), built from rows in one place. */
 public final class Views {
 
-    /** The seeds print instants as UTC with milliseconds: {@code 2024-10-24T08:11:55.000Z}. */
-    private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-
     private Views() {
-    }
-
-    public static String iso(OffsetDateTime time) {
-        return time == null ? null : ISO_MILLIS.format(time.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     /** A segment as listed by {@code GET /api/v2/segments}. */

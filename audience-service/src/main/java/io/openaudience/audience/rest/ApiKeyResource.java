@@ -8,6 +8,7 @@ import io.openaudience.audience.PageRequest;
 import io.openaudience.audience.service.ApiKeyService;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.common.security.TenantContext;
+import io.openaudience.common.time.IsoMillis;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -99,7 +100,7 @@ public class ApiKeyResource {
                           @JsonProperty("created_at") String createdAt) {
 
         static KeyView of(ApiKey key, String apiKey) {
-            return new KeyView(key.id, apiKey, key.siteToken, key.name, Timestamps.iso(key.createdAt));
+            return new KeyView(key.id, apiKey, key.siteToken, key.name, IsoMillis.format(key.createdAt));
         }
     }
 }

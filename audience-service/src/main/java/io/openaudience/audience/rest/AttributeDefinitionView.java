@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openaudience.audience.AttributeDefinition;
+import io.openaudience.common.time.IsoMillis;
 
 /** An attribute definition as Fynd returns it (the SDK's {@code UserAttributeDefinition}, plus default_value). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,6 +22,6 @@ public record AttributeDefinitionView(@JsonProperty("_id") String id, String nam
     static AttributeDefinitionView of(AttributeDefinition d) {
         return new AttributeDefinitionView(d.id, d.name, d.slug, d.description, d.applicationId, d.type,
                 d.validations, d.defaultValue, d.customerEditable, d.encrypted, d.pinned, d.pinOrder, d.locked,
-                Timestamps.iso(d.createdAt), Timestamps.iso(d.modifiedAt));
+                IsoMillis.format(d.createdAt), IsoMillis.format(d.modifiedAt));
     }
 }

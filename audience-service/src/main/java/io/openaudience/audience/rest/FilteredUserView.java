@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.openaudience.audience.repository.UserFilterRepository.AttributeRow;
 import io.openaudience.audience.repository.UserFilterRepository.PersonRow;
 import io.openaudience.common.audience.AttributeCipher;
+import io.openaudience.common.time.IsoMillis;
 
 import java.io.IOException;
 import java.util.List;
@@ -35,15 +36,15 @@ public record FilteredUserView(@JsonProperty("user_id") String userId,
     /** The view of a person; {@code values} are the requested attribute values (null: none were requested). */
     static FilteredUserView of(PersonRow p, String applicationId, List<AttributeRow> values) {
         return new FilteredUserView(p.userId(), applicationId, p.firstName(), p.lastName(), array(p.emails()),
-                phoneNumbers(array(p.phoneNumbers())), Timestamps.iso(p.createdAt()), Timestamps.iso(p.updatedAt()),
+                phoneNumbers(array(p.phoneNumbers())), IsoMillis.format(p.createdAt()), IsoMillis.format(p.updatedAt()),
                 values == null ? null : values.stream().map(v -> attribute(v, p.userId(), applicationId)).toList());
     }
 
     private static UserAttributeView attribute(AttributeRow v, String userId, String applicationId) {
         JsonNode value = v.sealed() ? TextNode.valueOf(AttributeCipher.MASK) : array(v.value());
         return new UserAttributeView(v.id(), v.name(), userId, applicationId, v.definitionId(), v.type(),
-                v.customerOverridden(), new UserAttributeView.Value(v.slug(), value), Timestamps.iso(v.createdAt()),
-                Timestamps.iso(v.updatedAt()));
+                v.customerOverridden(), new UserAttributeView.Value(v.slug(), value), IsoMillis.format(v.createdAt()),
+                IsoMillis.format(v.updatedAt()));
     }
 
     private static JsonNode phoneNumbers(JsonNode phones) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openaudience.audience.UserAttribute;
 import io.openaudience.audience.service.UserAttributeService;
+import io.openaudience.common.time.IsoMillis;
 
 import java.util.List;
 
@@ -28,7 +29,7 @@ public record UserAttributeView(@JsonProperty("_id") String id, String name,
         UserAttribute a = shown.attribute();
         return new UserAttributeView(a.id, a.definition.name, a.user.userId, a.applicationId, a.definition.id,
                 a.definition.type, a.customerOverridden, new Value(a.definition.slug, shown.value()),
-                Timestamps.iso(a.createdAt), Timestamps.iso(a.updatedAt));
+                IsoMillis.format(a.createdAt), IsoMillis.format(a.updatedAt));
     }
 
     /** The answer of the multi-attribute write (the SDK's {@code BulkUserAttribute}). */

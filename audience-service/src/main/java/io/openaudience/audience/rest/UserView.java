@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openaudience.audience.AppUser;
+import io.openaudience.common.time.IsoMillis;
 
 /**
  * A person: API.md's UserSummary ({@code user_id, emails, phone_numbers}) with names, properties and the activity
@@ -27,7 +28,7 @@ public record UserView(@JsonProperty("user_id") String userId,
 
     static UserView of(AppUser u) {
         return new UserView(u.userId, u.applicationId, u.firstName, u.lastName, u.name, u.emails, u.phoneNumbers,
-                u.properties, u.totalEvents, u.totalVisits, Timestamps.iso(u.firstSeenAt),
-                Timestamps.iso(u.lastSeenAt), Timestamps.iso(u.createdAt), Timestamps.iso(u.updatedAt));
+                u.properties, u.totalEvents, u.totalVisits, IsoMillis.format(u.firstSeenAt),
+                IsoMillis.format(u.lastSeenAt), IsoMillis.format(u.createdAt), IsoMillis.format(u.updatedAt));
     }
 }

@@ -1,10 +1,10 @@
 package io.openaudience.audience.service;
 
 import io.openaudience.common.error.ApiException;
+import io.openaudience.common.time.IsoMillis;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +20,12 @@ import java.util.function.Function;
 public final class MomentFormat {
 
     public static final int MAX_LENGTH = 100;
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
     /** Tokens longest first, so {@code MMMM} is not read as {@code MM MM}. */
     private static final List<String> TOKENS = List.of("MMMM", "dddd", "YYYY", "SSS", "MMM", "ddd", "Do", "YY", "MM",
             "DD", "HH", "hh", "mm", "ss", "SS", "ZZ", "M", "D", "d", "H", "h", "m", "s", "S", "A", "a", "Z", "X", "x");
 
     /** The ISO default. */
-    public static final MomentFormat ISO_MILLIS = new MomentFormat(List.of(t -> ISO.format(t)));
+    public static final MomentFormat ISO_MILLIS = new MomentFormat(List.of(IsoMillis::format));
 
     private final List<Function<OffsetDateTime, String>> parts;
 

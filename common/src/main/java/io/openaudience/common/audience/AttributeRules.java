@@ -10,13 +10,13 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.openaudience.common.error.FieldError;
 import io.openaudience.common.text.TextRules;
+import io.openaudience.common.time.IsoMillis;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +48,6 @@ public final class AttributeRules {
     /** A regex may read the value this many times its length (plus a constant) before it counts as too costly. */
     private static final int REGEX_STEPS_PER_CHAR = 2000;
 
-    private static final DateTimeFormatter DATE_OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
@@ -172,7 +170,7 @@ public final class AttributeRules {
         return switch (kind) {
             case "min", "max" -> numberNode(number(value));
             case "min_length", "max_length" -> LongNode.valueOf(number(value).longValueExact());
-            case "min_date", "max_date" -> TextNode.valueOf(DATE_OUT.format(date(value.asText())));
+            case "min_date", "max_date" -> TextNode.valueOf(IsoMillis.format(date(value.asText())));
             default -> value;
         };
     }
@@ -317,14 +315,14 @@ public final class AttributeRules {
             throw new InvalidAttributeValueException("must be an ISO-8601 date (2024-05-01 or 2024-05-01T10:00:00Z)");
         }
         for (Validation v : validations) {
-            if ("min_date".equals(v.type()) && at.isBefore(Instant.from(DATE_OUT.parse(v.value().asText())))) {
+            if ("min_date".equals(v.type()) && at.isBefore(IsoMillis.parse(v.value().asText()))) {
                 throw new InvalidAttributeValueException("must be on or after " + v.value().asText());
             }
-            if ("max_date".equals(v.type()) && at.isAfter(Instant.from(DATE_OUT.parse(v.value().asText())))) {
+            if ("max_date".equals(v.type()) && at.isAfter(IsoMillis.parse(v.value().asText()))) {
                 throw new InvalidAttributeValueException("must be on or before " + v.value().asText());
             }
         }
-        return TextNode.valueOf(DATE_OUT.format(at));
+        return TextNode.valueOf(IsoMillis.format(at));
     }
 
     /** A JSON number, or a string holding a plain decimal number; null otherwise. */
@@ -376,7 +374,7 @@ public final class AttributeRules {
 
     /** Formats an instant as normalized date values are stored. */
     public static String formatDate(Instant at) {
-        return DATE_OUT.format(at);
+        return IsoMillis.format(at);
     }
 
     private static Pattern pattern(String regex) {

@@ -4,6 +4,7 @@ import io.openaudience.common.db.SegmentLock;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.security.Tenant;
 import io.openaudience.common.text.MemberRowRule;
+import io.openaudience.common.time.IsoMillis;
 import io.openaudience.segments.Member;
 import io.openaudience.segments.Requests.NewMember;
 import io.openaudience.segments.Views;
@@ -112,7 +113,7 @@ public class MemberService {
             Map<String, MemberView> byEmail = new HashMap<>();
             for (Member m : found) {
                 byEmail.put(m.email.toLowerCase(Locale.ROOT), new MemberView(m.id, m.email, m.role, m.firstName,
-                        Views.iso(m.createdAt), Views.iso(m.updatedAt)));
+                        IsoMillis.format(m.createdAt), IsoMillis.format(m.updatedAt)));
             }
             if (segmentId == null) {
                 return Uni.createFrom().item(new Written(byEmail, 0));

@@ -3,6 +3,7 @@ package io.openaudience.segments.service;
 import io.openaudience.common.error.ApiException;
 import io.openaudience.common.rest.ZeroBasedPage;
 import io.openaudience.common.security.Tenant;
+import io.openaudience.common.time.IsoMillis;
 import io.openaudience.segments.Segment;
 import io.openaudience.segments.Views;
 import io.openaudience.segments.Views.SegmentOption;
@@ -45,7 +46,7 @@ public class SegmentService {
     public Uni<List<SegmentSummary>> list(Tenant tenant) {
         return lists.list(tenant).map(rows -> rows.stream()
                 .map(r -> new SegmentSummary(r.getLong("id"), r.getString("value"),
-                        Views.iso(r.getOffsetDateTime("created_at")), r.getLong("user_count")))
+                        IsoMillis.format(r.getOffsetDateTime("created_at")), r.getLong("user_count")))
                 .toList());
     }
 
@@ -54,7 +55,7 @@ public class SegmentService {
         String value = checkedValue(rawValue);
         Segment segment = Segment.create(tenant.subscriptionId(), tenant.initiativeId(), value);
         return segments.persistAndFlush(segment)
-                .map(s -> new SegmentView(s.id, s.value, Views.iso(s.createdAt), null))
+                .map(s -> new SegmentView(s.id, s.value, IsoMillis.format(s.createdAt), null))
                 .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value));
     }
 
@@ -65,7 +66,7 @@ public class SegmentService {
                 .onItem().ifNull().failWith(() -> ApiException.notFound("segment"))
                 .invoke(s -> s.rename(value))
                 .call(s -> segments.flush())
-                .map(s -> new SegmentView(s.id, s.value, Views.iso(s.createdAt), Views.iso(s.updatedAt)))
+                .map(s -> new SegmentView(s.id, s.value, IsoMillis.format(s.createdAt), IsoMillis.format(s.updatedAt)))
                 .onFailure(SegmentService::isUniqueViolation).transform(e -> duplicate(value));
     }
 
@@ -111,7 +112,7 @@ public class SegmentService {
             }
             Map<Long, UserWithSegments> byId = users(page.members(), tenant);
             return segmentRows.values().stream().map(s -> new SegmentWithUsers(s.getLong("id"),
-                    s.getString("value"), Views.iso(s.getOffsetDateTime("created_at")),
+                    s.getString("value"), IsoMillis.format(s.getOffsetDateTime("created_at")),
                     usersBySegment.get(s.getLong("id")).stream().map(byId::get).toList(),
                     s.getLong("user_count"))).toList();
         });
@@ -125,8 +126,9 @@ public class SegmentService {
                     List.of(new UserSubscription(r.getString("first_name"), r.getString("role"),
                             r.getString("status"))), new ArrayList<>()));
             user.segmentOptions().add(new SegmentOption(r.getString("value"), new UserSegment(userId,
-                    r.getLong("segment_id"), r.getLong("initiative_number"), r.getLong("team_id"), tenant.subscriptionId(),
-                    Views.iso(r.getOffsetDateTime("created_at")), Views.iso(r.getOffsetDateTime("updated_at")))));
+                    r.getLong("segment_id"), r.getLong("initiative_number"), r.getLong("team_id"),
+                    tenant.subscriptionId(), IsoMillis.format(r.getOffsetDateTime("created_at")),
+                    IsoMillis.format(r.getOffsetDateTime("updated_at")))));
         }
         return users;
     }
