@@ -78,8 +78,9 @@ SELECT s.id, s.value, s.user_count, s.created_at, p.user_id FROM segments.segmen
  LIMIT $SIZE OFFSET $((PAGE * SIZE))) p ON true WHERE s.subscription_id = 1 AND s.initiative_id = 'DEE' AND s.id = $SEG
  ORDER BY s.id, p.user_id;
 SELECT m.id, m.email, m.first_name, m.role, m.status, us.segment_id, s.value, us.team_id, us.created_at,
- us.updated_at FROM segments.member m JOIN segments.user_segment us ON us.user_id = m.id AND us.subscription_id = 1
- AND us.initiative_id = 'DEE' JOIN segments.segment s ON s.id = us.segment_id
+ us.updated_at, i.id AS initiative_number FROM segments.member m JOIN segments.user_segment us ON us.user_id = m.id
+ AND us.subscription_id = 1 AND us.initiative_id = 'DEE' JOIN segments.segment s ON s.id = us.segment_id
+ JOIN segments.initiative i ON i.subscription_id = us.subscription_id AND i.key = us.initiative_id
  WHERE m.id = ANY('{$IDS}'::bigint[]) AND m.subscription_id = 1 ORDER BY m.id, us.segment_id;
 SQL
 
