@@ -5,8 +5,8 @@
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/../.." && pwd)"
-# shellcheck source=../../deploy/local/lib/infra.sh
-. "$REPO/deploy/local/lib/infra.sh"
+# shellcheck source=../lib/common.sh
+. "$BENCH_DIR/../lib/common.sh"
 
 PG_PORT="${PG_PORT:-15503}"
 KAFKA_PORT="${KAFKA_PORT:-19292}"
@@ -30,8 +30,6 @@ chmod 755 "$STATE"
 psql_app() {
     PGPASSWORD=app psql -h 127.0.0.1 -p "$PG_PORT" -U app -d audience -v ON_ERROR_STOP=1 -qtAX "$@"
 }
-
-now_ms() { date +%s%3N; }
 
 infra_up() {
     local port
@@ -206,8 +204,6 @@ ensure_smtp_source() {
 }
 
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
-
-rate() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", n * 1000 / ms }'; }
 
 # phases ID T0_MS -> when (seconds after T0) the ledger got its first and last chunk and sent its first and last mail.
 phases() {

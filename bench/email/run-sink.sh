@@ -68,7 +68,8 @@ echo "ratio service / vert.x mail client alone: $(awk -v a="$ceiling_ms" -v b="$
 echo "notification-service CPU: ${cpu} s = $(awk -v c="$cpu" -v n="$N" 'BEGIN { printf "%.2f", c * 1000 / n }') ms per mail"
 echo "machine CPU during the send, by command (of $(nproc) cores x $((svc_ms / 1000)) s):" \
     "$(cpu_split "$STATE/cpu-before" "$STATE/cpu-after")"
-echo "notification-service peak RSS (VmHWM, $(infra_java_opts notification-service | xargs)): $(notification_peak_rss_mb) MiB"
+echo "notification-service RSS after the benchmark (VmRSS, ${RSS_SETTLE:-10} s after it): $(settled_rss_mb \
+    "$(notification_pid)") MiB; peak (VmHWM): $(notification_peak_rss_mb) MiB ($(infra_java_opts notification-service | xargs))"
 echo "ledger: $distinct distinct recipients sent, each once by construction of the ledger's primary key"
 # Where the time went: per second since the POST, the recipients recorded (their first next_attempt_at) and sent.
 echo "timeline (s since the POST: recorded, sent):"

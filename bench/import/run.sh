@@ -79,6 +79,9 @@ echo "ratio end-to-end / baseline: $(awk -v a="$copy_ms" -v b="$e2e_ms" 'BEGIN {
 echo "ratio after-the-202 / baseline: $(awk -v a="$copy_ms" -v b="$worker_ms" 'BEGIN { printf "%.2f", a / b }')"
 echo "worker peak RSS (VmHWM, $(infra_java_opts import-worker | xargs)): ${rss_small} MiB after the 20,000-row warm-up, ${rss_big} MiB after $ROWS rows"
 echo "segments-service peak RSS (VmHWM, $(infra_java_opts segments-service | xargs)): ${rss_seg_small} MiB after the warm-up, ${rss_seg_big} MiB after $ROWS rows"
+read -r rss_worker_after rss_seg_after < <(settled_rss_mb "$(cat "$STATE/worker.pid")" "$(cat "$STATE/segments.pid")")
+echo "RSS after the benchmark (VmRSS, ${RSS_SETTLE:-10} s after it): import-worker ${rss_worker_after} MiB," \
+    "segments-service ${rss_seg_after} MiB"
 ok=1
 [[ "$status" == completed_with_errors && "$succeeded" == "$expected_ok" && "$failed" == "$expected_dups" ]] || ok=0
 [[ "$members" == "$expected_ok" && "$links" == "$expected_ok" && "$user_count" == "$expected_ok" && "$errors" == "$expected_dups" ]] || ok=0

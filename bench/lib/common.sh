@@ -52,6 +52,17 @@ peak_rss_mb() {
     awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$(cat "$1")/status"
 }
 
+# settled_rss_mb PID...: each process's resident set (VmRSS, MiB, space-separated) once the benchmark is over and
+# RSS_SETTLE seconds (default 10) have passed: issue 12's "RSS after its benchmark". The peak (VmHWM) also counts
+# what is only resident while the load runs: the C2 compiler's arenas, given back within 5 s by
+# -XX:TrimNativeHeapInterval=5000 (deploy/jvm.env), and the young generation between collections.
+settled_rss_mb() {
+    sleep "${RSS_SETTLE:-10}"
+    local pid out=()
+    for pid in "$@"; do out+=("$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"); done
+    echo "${out[*]}"
+}
+
 now_ms() { date +%s%3N; }
 
 # rate N MS: N per second; ratio A B: A / B with two decimals.

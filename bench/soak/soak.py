@@ -29,6 +29,10 @@ IMPORT_ROWS = int(os.environ.get("SOAK_IMPORT_ROWS", "1000"))
 IMPORT_EVERY = float(os.environ.get("SOAK_IMPORT_EVERY", "10"))
 SEND_EVERY = float(os.environ.get("SOAK_SEND_EVERY", "20"))
 RSS_EVERY = float(os.environ.get("SOAK_RSS_EVERY", "30"))
+SETTLE = float(os.environ.get("SOAK_SETTLE", "60"))
+WARM = 60  # s: samples before this are the warm-up (classes loaded, JIT compiling, heap growing to its working size)
+FLAT_SLOPE = 1.0  # MiB a minute: more, sustained over the soak, is growth that does not level off
+FLAT_REST = 16  # MiB: at rest after the traffic, at most this far above the start
 SERVICES = {"segments-service": 8081, "audience-service": 8082, "notification-service": 8083, "import-worker": 8084}
 RUN = uuid.uuid4().hex[:8]
 SUBSCRIPTION = 900_000_000 + int(time.time()) % 100_000_000
@@ -216,6 +220,13 @@ for notification in notifications:
 found = int(psql(f"SELECT count(*) FROM segments.member WHERE subscription_id = {SUBSCRIPTION} "
                  f"AND email LIKE 'm.{RUN}.%'"))
 rss_end = rss_mib()
+# At rest: right after the last job and mail the services are often mid-swing (the compiler's arenas, which
+# TrimNativeHeapInterval gives back within 5 s, and the heap between collections); sampled every 5 s for SETTLE s.
+rest_samples = []
+rest_until = time.time() + SETTLE
+while time.time() < rest_until:
+    time.sleep(5)
+    rest_samples.append(rss_mib())
 
 total = sum(v for k, v in counts.items() if k not in ("setup", "final"))
 print(f"soak: {elapsed:.0f} s at {RATE:g}/s, {total} requests ("
@@ -225,10 +236,33 @@ print(f"soak: 5xx: {len(fivexx)}; other failures (resets, timeouts, bad input ac
       f"{len(failures) - len(fivexx)}")
 for f in failures[:20]:
     print(f"soak:   {f[0]}: {f[1]} -> {f[2]}")
+
+
+def slope_per_minute(points):
+    """Least-squares slope of (seconds, MiB) points in MiB a minute; 0 with fewer than 3 points."""
+    if len(points) < 3:
+        return 0.0
+    mean_t = sum(t for t, _ in points) / len(points)
+    mean_m = sum(m for _, m in points) / len(points)
+    var = sum((t - mean_t) ** 2 for t, _ in points)
+    return 60 * sum((t - mean_t) * (m - mean_m) for t, m in points) / var if var else 0.0
+
+
+flat_all = True
 for service in SERVICES:
     sampled = [m[service] for _, m in rss_samples if m[service] is not None]
+    warm = [(t, m[service]) for t, m in rss_samples if t >= WARM and m[service] is not None]
+    rest = sorted(m[service] for m in rest_samples if m[service] is not None)
+    slope = slope_per_minute(warm)
+    rest_median = rest[len(rest) // 2] if rest else rss_end[service]
+    flat = rss_start[service] is not None and slope <= FLAT_SLOPE and rest_median <= rss_start[service] + FLAT_REST
+    flat_all = flat_all and flat
     print(f"soak: RSS {service:<21} start {rss_start[service]} MiB, end {rss_end[service]} MiB, samples every "
-          f"{RSS_EVERY:g} s {min(sampled, default=0)}-{max(sampled, default=0)} MiB")
+          f"{RSS_EVERY:g} s {min(sampled, default=0)}-{max(sampled, default=0)} MiB; trend after {WARM} s "
+          f"{slope:+.2f} MiB/min; at rest {SETTLE:g} s after the traffic {min(rest, default=0)}-{max(rest, default=0)} "
+          f"MiB (median {rest_median}): {'flat' if flat else 'NOT FLAT'}")
+print(f"soak: RSS flat = trend after the first {WARM} s at most {FLAT_SLOPE:g} MiB/min and, at rest after the "
+      f"traffic, at most {FLAT_REST} MiB above the start: {'all flat' if flat_all else 'not all flat'}")
 lost_rows = imported_rows - found
 lost_mails = 3 * len(notifications) - sent
 print(f"soak: imports: {len(imports)} jobs ({len(pending)} unfinished), {imported_rows} rows expected, {found} found, "
