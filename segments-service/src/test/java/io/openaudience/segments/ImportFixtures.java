@@ -5,6 +5,7 @@ import io.openaudience.testsupport.Infra;
 import io.openaudience.testsupport.TestTokens;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.smallrye.mutiny.Uni;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
 
@@ -71,6 +73,24 @@ public final class ImportFixtures {
     /** Waits until the condition holds or fails the test after the timeout. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
         Db.await(timeout, what, condition);
+    }
+
+    /**
+     * Runs a retention purge until {@code sql} counts {@code expected}, or fails the test after 10 s. The purge's own
+     * scheduled run (a minute after start, then at its interval) may delete the same rows at the same moment, and a
+     * purge that waited for that delete finds the rows gone (0 deleted): so a test checks the rows, not what one call
+     * returns.
+     */
+    public static void purgeUntil(Supplier<Uni<Long>> purge, long expected, String sql, Object... args)
+            throws InterruptedException {
+        await(Duration.ofSeconds(10), "purged: " + sql, () -> {
+            purge.get().await().atMost(Duration.ofSeconds(30));
+            try {
+                return count(sql, args) == expected;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** The stored upload of a job, reassembled from its chunks in order. */

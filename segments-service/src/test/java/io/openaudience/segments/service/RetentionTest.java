@@ -51,14 +51,8 @@ class RetentionTest {
                 + "ON j.upload_id = ch.upload_id WHERE j.id = ?", old);
         assertTrue(chunks > 1, "a multi-chunk upload");
 
-        // The scheduled purge (a minute after start, then every 10 minutes) may delete the old upload at the same
-        // moment; this purge then waits for its delete and finds the row gone (0 deleted). So: purge until the old
-        // upload is gone, or fail after 10 s.
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (count("SELECT count(*) FROM segments.import_job WHERE id = ? AND upload_id IS NULL", old) == 0) {
-            assertTrue(System.nanoTime() < deadline, "the upload of the job that ended 2 hours ago was not purged");
-            uploads.purge().await().indefinitely();
-        }
+        ImportFixtures.purgeUntil(uploads::purge, 1,
+                "SELECT count(*) FROM segments.import_job WHERE id = ? AND upload_id IS NULL", old);
 
         assertEquals(1, count("SELECT count(*) FROM segments.import_job_error WHERE job_id = ?", old));
         assertEquals(0, count("SELECT count(*) FROM segments.upload u WHERE u.subscription_id = ? AND NOT EXISTS "
@@ -87,9 +81,8 @@ class RetentionTest {
                 + "VALUES ('retention-test', ?, '{\"pending\":true}', now() - interval '2 days', "
                 + "now() + interval '1 day')", key);
 
-        assertTrue(outbox.purge().await().indefinitely() >= 5);
-
-        assertEquals(2, count("SELECT count(*) FROM segments.outbox WHERE message_key = ?", key));
+        ImportFixtures.purgeUntil(outbox::purge, 2, "SELECT count(*) FROM segments.outbox WHERE message_key = ?",
+                key);
         assertEquals(1, count("SELECT count(*) FROM segments.outbox WHERE message_key = ? AND published_at IS NULL",
                 key));
     }
