@@ -203,8 +203,6 @@ ensure_smtp_source() {
     fi
 }
 
-load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
-
 # phases ID T0_MS -> when (seconds after T0) the ledger got its first and last chunk and sent its first and last mail.
 phases() {
     psql_app -F ' ' -c "SELECT round((extract(epoch FROM min(c.received_at)) * 1000 - $2) / 1000.0, 2),

@@ -52,7 +52,7 @@ eval "$(tr ' ' '\n' <<<"$counts" | sed 's/^/c_/')"
 taken_back="$(grep -h "whose lease expired" "$STATE/notification-service.log" | tail -3 || true)"
 
 echo
-echo "== kill -9 and resume: $N recipients, rate $RATE msg/s, concurrency $CONCURRENCY, lease $LEASE, load $(load_avg) =="
+echo "== kill -9 and resume: $N recipients, rate $RATE msg/s, concurrency $CONCURRENCY, lease $LEASE, load $(load_now) =="
 echo "notification: status=$status sent=$sent failed=$failed skipped=$skipped queued=$queued; ledger sent=$ledger_sent"
 echo "at the kill: ledger sent=$sent_at_kill, claimed (sending)=$sending_at_kill"
 [[ -n "$taken_back" ]] && echo "restarted instance: $taken_back"

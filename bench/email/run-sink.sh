@@ -42,7 +42,7 @@ ceiling="$(java -cp "$REPO/notification-service/target/quarkus-app/lib/main/*" "
     "$SINK_PORT" "$N" "$SESSIONS" | tail -1)"
 
 seg="$(seed_segment "bench $RUN" "$N" "b$RUN-")"
-load_before="$(load_avg)"
+load_before="$(load_now)"
 cpu0="$(cpu_seconds "$(notification_pid)")"
 cpu_by_command >"$STATE/cpu-before"
 t0="$(now_ms)"
@@ -56,7 +56,7 @@ distinct="$(psql_app -c "SELECT count(DISTINCT user_id) FROM notification.recipi
                          WHERE notification_id = '$nid' AND status = 'sent'")"
 
 echo
-echo "== email benchmark with smtp-sink: $N recipients, $(nproc) cores, load $load_before -> $(load_avg) =="
+echo "== email benchmark with smtp-sink: $N recipients, $(nproc) cores, load $load_before -> $(load_now) =="
 echo "notification $nid: status=$status sent=$sent failed=$failed skipped=$skipped queued=$queued (accepted $recipients)"
 echo "baseline smtp-source -d -s $SESSIONS -m $N -N -> smtp-sink: ${base_ms} ms = $(rate "$N" "$base_ms") msg/s"
 echo "$ceiling"

@@ -51,7 +51,7 @@ mail_reset
 
 # The service: seed, POST, poll GET /api/v2/notifications/{id} until completed.
 seg="$(seed_segment "bench $RUN" "$N" "b$RUN-")"
-load_before="$(load_avg)"
+load_before="$(load_now)"
 svc_cpu0="$(cpu_seconds "$(notification_pid)")"
 seg_cpu0="$(cpu_seconds "$(cat "$STATE/segments-service.pid")")"
 gm_cpu0="$(cpu_seconds "$(cat "$STATE/greenmail.pid")")"
@@ -66,7 +66,7 @@ svc_gm_cpu="$(awk -v a="$gm_cpu0" -v b="$(cpu_seconds "$(cat "$STATE/greenmail.p
 phase_line="$(phases "$nid" "$t0")"
 last_sent_s="$(last_sent_after "$nid" "$t0")"
 rss="$(notification_peak_rss_mb)"
-load_after="$(load_avg)"
+load_after="$(load_now)"
 read -r status sent failed skipped queued <<<"$result"
 gm_rss_svc="$(greenmail_rss_mb)"
 t2="$(now_ms)"
