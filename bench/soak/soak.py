@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Mixed traffic at a bounded rate against the running local stack (deploy/local/stack up), then a report.
 
-Traffic, for SOAK_SECONDS (default 600) at SOAK_RATE requests a second (default 10):
+Traffic: first SOAK_WARMUP seconds (default 60) of the mix as fast as one client goes (the warm-up: the JIT compiles
+the paths the soak takes, the heap reaches its working size), then SOAK_SECONDS (default 600) at SOAK_RATE requests a
+second (default 10):
   - imports: every SOAK_IMPORT_EVERY seconds (10) a CSV of SOAK_IMPORT_ROWS (1000) new members (multipart, 202);
   - sends: every SOAK_SEND_EVERY seconds (20) an email to a segment of 3 members (202);
   - reads: segment lists, job status, Fynd attribute definitions, GoSquared people, notification status;
   - tracking: GoSquared identify calls;
   - bad input: broken escapes, NUL and duplicate keys in JSON, an 11 MiB JSON body, broken multipart, a bad token.
-Report: requests by kind, every 5xx and connection failure, the RSS of each service at start and end (and every
+Report: requests by kind, every 5xx and connection failure, the RSS of each service before the warm-up, at the start
+(after it) and at the end (and every
 SOAK_RSS_EVERY seconds, default 30, to tell growth that levels off from growth that does not), and rows lost:
 members imported (expected rows) against members found in the database, recipients sent against expected.
 Exit status 1 when there was a 5xx, a failed connection, a bad request answered 2xx, or anything lost.
@@ -30,7 +33,7 @@ IMPORT_EVERY = float(os.environ.get("SOAK_IMPORT_EVERY", "10"))
 SEND_EVERY = float(os.environ.get("SOAK_SEND_EVERY", "20"))
 RSS_EVERY = float(os.environ.get("SOAK_RSS_EVERY", "30"))
 SETTLE = float(os.environ.get("SOAK_SETTLE", "60"))
-WARM = 60  # s: samples before this are the warm-up (classes loaded, JIT compiling, heap growing to its working size)
+WARMUP = float(os.environ.get("SOAK_WARMUP", "60"))
 FLAT_SLOPE = 1.0  # MiB a minute: more, sustained over the soak, is growth that does not level off
 FLAT_REST = 16  # MiB: at rest after the traffic, at most this far above the start
 SERVICES = {"segments-service": 8081, "audience-service": 8082, "notification-service": 8083, "import-worker": 8084}
@@ -145,27 +148,22 @@ READS = [
     lambda: request("read", 8081, "GET", f"/api/v2/segments/{SEGMENT}/users", headers=SL_AUTH),
     lambda: request("read", 8082, "GET", FYND + "/user_attribute/definition", headers=FY_AUTH),
     lambda: request("read", 8082, "GET", "/people/v1/people?" + GS),
+    lambda: request("read", 8081, "GET", "/api/v2/jobs/" + imports[-1], headers=SL_AUTH) if imports else None,
+    lambda: request("read", 8083, "GET", "/api/v2/notifications/" + notifications[-1], headers=SL_AUTH)
+    if notifications else None,
 ]
 
 imports = []  # job ids
 notifications = []  # notification ids
 imported_rows = 0
-rss_start = rss_mib()
-started = time.time()
-rss_samples = [(0, rss_start)]
-next_rss = started + RSS_EVERY
-next_import = started
-next_send = started + SEND_EVERY / 2
-tick = 0
-while time.time() - started < SECONDS:
-    now = time.time()
-    if now >= next_rss:
-        next_rss += RSS_EVERY
-        rss_samples.append((round(now - started), rss_mib()))
-        print(f"soak: RSS at {rss_samples[-1][0]} s: "
-              + ", ".join(f"{s} {m}" for s, m in rss_samples[-1][1].items()), flush=True)
-    if now >= next_import:
-        next_import += IMPORT_EVERY
+timers = {}
+
+
+def step(tick, now):
+    """One request of the mix: an import or a send when their timers are due, else a read, bad input or tracking."""
+    global imported_rows
+    if now >= timers["import"]:
+        timers["import"] += IMPORT_EVERY
         n = len(imports)
         csv = "name,email\r\n" + "".join(f"Member {n}.{i},m.{RUN}.{n}.{i}@soak.example\r\n"
                                          for i in range(IMPORT_ROWS))
@@ -177,8 +175,8 @@ while time.time() - started < SECONDS:
             imported_rows += IMPORT_ROWS
         elif status is not None:
             failures.append(("import", "POST create-users", f"{status} {data[:160]!r}"))
-    elif now >= next_send:
-        next_send += SEND_EVERY
+    elif now >= timers["send"]:
+        timers["send"] += SEND_EVERY
         status, data = json_call("send", 8081, "POST", f"/api/v2/segments/{SEGMENT}/send-email",
                                  {"subject": "Soak " + RUN, "body": "<p>Hello {firstName}</p>"}, SL_AUTH)
         if status == 202:
@@ -196,8 +194,44 @@ while time.time() - started < SECONDS:
     else:
         json_call("tracking", 8082, "POST", "/tracking/v1/identify?" + GS,
                   {"person_id": f"p{RUN}{tick}", "properties": {"email": f"p.{RUN}.{tick}@soak.example"}}, {})
-    tick += 1
-    time.sleep(max(0.0, started + tick / RATE - time.time()))
+
+
+def run(seconds, rate, on_tick=None):
+    """The mix for `seconds` at `rate` requests a second (0: as fast as one client goes)."""
+    began = time.time()
+    timers.update({"import": began, "send": began + SEND_EVERY / 2})
+    tick = 0
+    while time.time() - began < seconds:
+        now = time.time()
+        if on_tick:
+            on_tick(now - began)
+        step(tick, now)
+        tick += 1
+        if rate:
+            time.sleep(max(0.0, began + tick / rate - time.time()))
+    return tick
+
+
+# ---- warm-up: the same mix as fast as one client goes, so that the paths the soak takes are compiled and the heap
+# has reached its working size before the start is measured; what follows measures whether memory keeps growing.
+rss_boot = rss_mib()
+warm_requests = run(WARMUP, 0)
+print(f"soak: warm-up {WARMUP:g} s, {warm_requests} requests; RSS before it: "
+      + ", ".join(f"{s} {m}" for s, m in rss_boot.items()), flush=True)
+
+rss_start = rss_mib()
+started = time.time()
+rss_samples = [(0, rss_start)]
+
+
+def sample_rss(at):
+    if at >= len(rss_samples) * RSS_EVERY:
+        rss_samples.append((round(at), rss_mib()))
+        print(f"soak: RSS at {rss_samples[-1][0]} s: "
+              + ", ".join(f"{s} {m}" for s, m in rss_samples[-1][1].items()), flush=True)
+
+
+run(SECONDS, RATE, sample_rss)
 elapsed = time.time() - started
 
 # ---- the end: every job and notification finished, then the rows counted
@@ -229,7 +263,7 @@ while time.time() < rest_until:
     rest_samples.append(rss_mib())
 
 total = sum(v for k, v in counts.items() if k not in ("setup", "final"))
-print(f"soak: {elapsed:.0f} s at {RATE:g}/s, {total} requests ("
+print(f"soak: {elapsed:.0f} s at {RATE:g}/s, {total} requests with the warm-up's ("
       + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k not in ("setup", "final")) + ")")
 fivexx = [f for f in failures if f[2][:1] == "5"]
 print(f"soak: 5xx: {len(fivexx)}; other failures (resets, timeouts, bad input accepted): "
@@ -251,18 +285,19 @@ def slope_per_minute(points):
 flat_all = True
 for service in SERVICES:
     sampled = [m[service] for _, m in rss_samples if m[service] is not None]
-    warm = [(t, m[service]) for t, m in rss_samples if t >= WARM and m[service] is not None]
+    points = [(t, m[service]) for t, m in rss_samples if m[service] is not None]
     rest = sorted(m[service] for m in rest_samples if m[service] is not None)
-    slope = slope_per_minute(warm)
+    slope = slope_per_minute(points)
     rest_median = rest[len(rest) // 2] if rest else rss_end[service]
     flat = rss_start[service] is not None and slope <= FLAT_SLOPE and rest_median <= rss_start[service] + FLAT_REST
     flat_all = flat_all and flat
-    print(f"soak: RSS {service:<21} start {rss_start[service]} MiB, end {rss_end[service]} MiB, samples every "
-          f"{RSS_EVERY:g} s {min(sampled, default=0)}-{max(sampled, default=0)} MiB; trend after {WARM} s "
+    print(f"soak: RSS {service:<21} before the warm-up {rss_boot[service]} MiB, start {rss_start[service]} MiB, end "
+          f"{rss_end[service]} MiB, samples every {RSS_EVERY:g} s {min(sampled, default=0)}-{max(sampled, default=0)} "
+          f"MiB; trend "
           f"{slope:+.2f} MiB/min; at rest {SETTLE:g} s after the traffic {min(rest, default=0)}-{max(rest, default=0)} "
           f"MiB (median {rest_median}): {'flat' if flat else 'NOT FLAT'}")
-print(f"soak: RSS flat = trend after the first {WARM} s at most {FLAT_SLOPE:g} MiB/min and, at rest after the "
-      f"traffic, at most {FLAT_REST} MiB above the start: {'all flat' if flat_all else 'not all flat'}")
+print(f"soak: RSS flat = trend over the soak at most {FLAT_SLOPE:g} MiB/min and, at rest after the "
+      f"traffic, at most {FLAT_REST} MiB above the start (after the warm-up): {'all flat' if flat_all else 'not all flat'}")
 lost_rows = imported_rows - found
 lost_mails = 3 * len(notifications) - sent
 print(f"soak: imports: {len(imports)} jobs ({len(pending)} unfinished), {imported_rows} rows expected, {found} found, "

@@ -78,8 +78,10 @@ public class Dispatcher {
                 .description("mail attempts by outcome").register(registry);
     }
 
+    // Not while the service stops: its pool closes under the round (a WARN a second until the JVM exits).
     @Scheduled(every = "${notification-service.poll-interval:1s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> poll() {
         if (!running.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();

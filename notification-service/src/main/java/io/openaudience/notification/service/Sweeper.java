@@ -24,8 +24,10 @@ public class Sweeper {
         this.deadLetters = deadLetters;
     }
 
+    // Not while the service stops: its pool closes under the round (a WARN a second until the JVM exits).
     @Scheduled(every = "${notification-service.sweep-interval:2s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return ledger.expireLeases()
                 .invoke(n -> {
