@@ -10,8 +10,8 @@ second (default 10):
   - tracking: GoSquared identify calls;
   - bad input: broken escapes, NUL and duplicate keys in JSON, an 11 MiB JSON body, broken multipart, a bad token.
 Report: requests by kind, every 5xx and connection failure, the RSS of each service before the warm-up, at the start
-(after it) and at the end (and every
-SOAK_RSS_EVERY seconds, default 30, to tell growth that levels off from growth that does not), and rows lost:
+(after it), every SOAK_RSS_EVERY seconds (default 30, to tell growth that levels off from growth that does not) and at
+the end, and rows lost:
 members imported (expected rows) against members found in the database, recipients sent against expected.
 Exit status 1 when there was a 5xx, a failed connection, a bad request answered 2xx, or anything lost.
 Python 3 standard library only; psql for the database count.
@@ -284,8 +284,8 @@ def slope_per_minute(points):
 
 flat_all = True
 for service in SERVICES:
-    sampled = [m[service] for _, m in rss_samples if m[service] is not None]
     points = [(t, m[service]) for t, m in rss_samples if m[service] is not None]
+    sampled = [m for _, m in points]
     rest = sorted(m[service] for m in rest_samples if m[service] is not None)
     slope = slope_per_minute(points)
     rest_median = rest[len(rest) // 2] if rest else rss_end[service]
