@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * requests until its {@code exp} (at most {@link #MAX_AGE_MILLIS}). A client sends one token for many requests, and
  * the RSA signature check and JSON parse of smallrye-jwt were the largest part of a cheap request's CPU (40% of the
  * members page's, bench/audience/README.md). Only tokens that passed every check are kept, under the whole token text,
- * so a changed token is verified afresh; the map is bounded by {@link #CAPACITY}.
+ * so a changed token is verified afresh; the map is bounded by {@link #CAPACITY}. The token handed out reads each of
+ * its claims once ({@link ClaimMemo}).
  */
 @Alternative
 @Priority(1)
@@ -53,7 +54,7 @@ public class VerifiedTokens implements JWTParser {
         if (known != null && now < known.until()) {
             return known.jwt();
         }
-        JsonWebToken jwt = verifier.parse(token);
+        JsonWebToken jwt = new ClaimMemo(verifier.parse(token));
         long until = Math.min(jwt.getExpirationTime() * 1000, now + MAX_AGE_MILLIS);
         if (verified.size() >= CAPACITY) {
             verified.values().removeIf(v -> v.until() <= now);

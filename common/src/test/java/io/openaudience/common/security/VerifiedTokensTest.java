@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ class VerifiedTokensTest {
 
     private long now = 1_000_000_000_000L;
     private final List<String> checked = new ArrayList<>();
+    private final List<String> claimsRead = new ArrayList<>();
 
     /** Verifies tokens of the form {@code good:<exp seconds>}; anything else fails. */
     private final DefaultJWTParser verifier = new DefaultJWTParser() {
@@ -31,7 +33,7 @@ class VerifiedTokensTest {
             if (now / 1000 >= exp) {
                 throw new ParseException("expired");
             }
-            return new Token(token, exp);
+            return new Token(token, exp, claimsRead);
         }
     };
 
@@ -46,6 +48,21 @@ class VerifiedTokensTest {
 
         assertSame(first, second);
         assertEquals(List.of(token), checked);
+    }
+
+    @Test
+    void eachClaimIsReadOnceFromTheVerifiedTokenForAllItsRequests() throws ParseException {
+        String token = "good:" + (now / 1000 + 3600);
+
+        for (int request = 0; request < 3; request++) {
+            JsonWebToken jwt = tokens.parse(token);
+            assertEquals("1", jwt.getClaim(Claims.SUBSCRIPTION_ID));
+            assertEquals(List.of("DEE"), jwt.getClaim(Claims.INITIATIVES));
+            assertNull(jwt.getClaim(Claims.COMPANY_ID));
+            assertEquals(now / 1000 + 3600, jwt.getExpirationTime());
+        }
+
+        assertEquals(List.of("exp", Claims.SUBSCRIPTION_ID, Claims.INITIATIVES, Claims.COMPANY_ID), claimsRead);
     }
 
     @Test
@@ -89,7 +106,7 @@ class VerifiedTokensTest {
         assertTrue(tokens.size() <= VerifiedTokens.CAPACITY, "kept " + tokens.size());
     }
 
-    private record Token(String raw, long exp) implements JsonWebToken {
+    private record Token(String raw, long exp, List<String> reads) implements JsonWebToken {
         @Override
         public String getName() {
             return "user";
@@ -97,18 +114,19 @@ class VerifiedTokensTest {
 
         @Override
         public Set<String> getClaimNames() {
-            return Set.of("exp");
+            return Set.of("exp", Claims.SUBSCRIPTION_ID, Claims.INITIATIVES);
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public <T> T getClaim(String claim) {
-            return "exp".equals(claim) ? (T) Long.valueOf(exp) : null;
-        }
-
-        @Override
-        public long getExpirationTime() {
-            return exp;
+            reads.add(claim);
+            return (T) switch (claim) {
+                case "exp" -> Long.valueOf(exp);
+                case Claims.SUBSCRIPTION_ID -> "1";
+                case Claims.INITIATIVES -> List.of("DEE");
+                default -> null;
+            };
         }
     }
 }
